@@ -1,0 +1,222 @@
+"""The record models: the one home of pydantic, and the precise form of ``RECORD.md``.
+
+Field names are a public interface. Every field carries its description; the JSON Schema
+(``parallax schema``) and the reference docs are generated from these classes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ISO_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+ISO_DATE_OR_EMPTY = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
+
+Slug = Annotated[str, Field(pattern=SLUG, max_length=120)]
+Date = Annotated[str, Field(pattern=ISO_DATE, description="ISO date: YYYY, YYYY-MM or YYYY-MM-DD")]
+MaybeDate = Annotated[str, Field(pattern=ISO_DATE_OR_EMPTY,
+                                 description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or empty when unknown")]
+Text = Annotated[str, Field(max_length=20_000)]
+Markdown = Annotated[str, Field(max_length=50_000, description="Markdown: emphasis, lists, http(s) links; never raw HTML")]
+Url = Annotated[str, Field(max_length=2_000, description="An http or https URL, or empty when not located")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Source(Model):
+    """A document that backs a statement: who published it, where, when, and when we read it."""
+
+    title: Text = Field(description="The document's title as published")
+    publisher: Text = Field(description="Who published it (outlet or organisation name)")
+    url: Url = Field(description="Where it was found (http or https)")
+    date: MaybeDate = Field("", description="Publication date")
+    accessed: MaybeDate = Field("", description="The day it was read for this record")
+
+
+class ItemDate(Model):
+    """When the reported statement or event happened, and how that was established."""
+
+    value: Date = Field(description="The date, as precise as is known")
+    precision: Literal["day", "month", "year"] = Field(description="How precise `value` is")
+    basis: Text = Field("", description="How the date was established")
+
+
+class Seed(Model):
+    """Where in a seed file this item's excerpt stands."""
+
+    file: Text = Field(description="The seed file, relative to the project root (seeds/...)")
+    position: int = Field(ge=1, description="1-based position of the item in the seed")
+    excerpt: Text = Field(description="The excerpt, verbatim from the seed")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the UTF-8 excerpt")
+    link: Url = Field("", description="The item's own link in the seed, where it had one")
+
+
+class ProvenanceLink(Model):
+    """One link of the chain from the seed back toward the original speaker."""
+
+    role: Literal["seed-page", "republication", "original-report", "primary-statement"] = Field(
+        description="What this link is in the chain")
+    outlet: str = Field("", description="Id of the publisher in outlets.yaml")
+    url: Url = Field("", description="Where this link was found")
+    title: Text = Field("", description="The page's title")
+    date: MaybeDate = Field("", description="Publication date of this link")
+    accessed: MaybeDate = Field("", description="The day it was located")
+    status: Literal["located", "not-located", "unverified"] = Field(
+        description="located: found and read; not-located: searched for and not found; "
+                    "unverified: proposed (e.g. by ingest) and not yet checked")
+    note: Text = Field("", description="What was searched for, or how this text differs from the seed")
+
+
+class Speaker(Model):
+    """A person quoted or reported in the item."""
+
+    actor: str = Field(description="Id in actors.yaml")
+    role_at_time: Text = Field("", description="The person's role when they spoke")
+    status: Literal["confirmed", "unverified"] = Field(
+        "confirmed", description="unverified: proposed by ingest from a name in the text, not yet checked")
+
+
+class Framing(Model):
+    """A loaded or contested word in the original, and what it signals."""
+
+    term: Text = Field(description="The word or phrase as it appears in the excerpt")
+    note: Text = Field("", description="What it signals, who uses it, a neutral equivalent")
+
+
+class Perspective(Model):
+    """One named party's position on the item, in its own terms, sourced."""
+
+    stakeholder: str = Field(description="Id in stakeholders.yaml")
+    position: Markdown = Field("", description="Neutral, attributed paraphrase of the party's position")
+    status: Literal["stated", "general-position", "no-statement-found"] = Field(
+        description="stated: on this matter at the time; general-position: documented general "
+                    "stance; no-statement-found: searched, nothing found")
+    date: MaybeDate = Field("", description="When the party took this position")
+    sources: list[Source] = Field(default_factory=list, description="Where the position is documented")
+
+
+class Correction(Model):
+    """A change of substance made after publication."""
+
+    date: Date = Field(description="When the correction was made")
+    note: Text = Field(description="What changed and why")
+
+
+class Item(Model):
+    """One seed item: where it came from, what it says, and who says what about it."""
+
+    id: Slug = Field(description="Slug, unique, equal to the file name")
+    title: Text = Field(description="The headline exactly as it appeared in the seed")
+    neutral_title: Text = Field("", description="The digest's own headline, neutral wording")
+    status: Literal["draft", "reviewed", "published"] = Field(
+        description="draft (from ingest, not yet researched), reviewed, published")
+    date: ItemDate | None = Field(None, description="When the reported statement or event happened")
+    seed: Seed = Field(description="Which seed file and item this record points into")
+    provenance: list[ProvenanceLink] = Field(default_factory=list,
+                                             description="The chain from the seed to the original, nearest first")
+    speakers: list[Speaker] = Field(default_factory=list, description="People quoted or reported")
+    about: list[str] = Field(default_factory=list,
+                             description="Stakeholder ids the item is about or criticises")
+    summary: Markdown = Field("", description="The neutral summary, in the digest's own voice")
+    framing: list[Framing] = Field(default_factory=list, description="Loaded wording in the original")
+    perspectives: list[Perspective] = Field(default_factory=list,
+                                            description="The named parties' positions")
+    context: Markdown = Field("", description="Background a reader needs, sourced")
+    questions: list[Text] = Field(default_factory=list, description="Discussion questions for a class")
+    related: list[str] = Field(default_factory=list, description="Item ids sharing an origin or event")
+    corrections: list[Correction] = Field(default_factory=list,
+                                          description="Every change of substance after publication")
+    prepared_by: Text = Field("", description="Who wrote the record (person, or tool and version)")
+    reviewed_by: Text = Field("", description="Who checked the record (person, or tool and version)")
+
+
+class Outlet(Model):
+    """A publisher, outlet or organisation named in a provenance chain."""
+
+    id: Slug = Field(description="Unique id, referenced from provenance links")
+    name: Text = Field(description="The outlet's name")
+    kind: Text = Field(description="e.g. state-media, semi-official-agency, advocacy-group, ngo, "
+                                   "independent-media, intergovernmental, government, unknown")
+    country: Text = Field("", description="Where it is based")
+    affiliation: Text = Field("", description="Who owns, funds or controls it, in a neutral sentence")
+    evidence: list[Source] = Field(default_factory=list, description="Sources for the affiliation")
+    contested: bool = Field(False, description="True when the affiliation is disputed")
+    names_used: Text = Field("", description="How the outlet names the parties")
+
+
+class Role(Model):
+    """A position a person held."""
+
+    title: Text = Field(description="The role, e.g. Foreign Minister")
+    organisation: Text = Field("", description="Where they held it")
+    from_: MaybeDate = Field("", alias="from", description="Start of the role")
+    to: MaybeDate = Field("", description="End of the role (empty: ongoing or unknown)")
+    source: Source | None = Field(None, description="Where the role is documented")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class Actor(Model):
+    """A person named in the items."""
+
+    id: Slug = Field(description="Unique id, referenced from speakers")
+    name: Text = Field(description="The one spelling the digest uses")
+    spellings: list[Text] = Field(default_factory=list, description="Other spellings, for ingest and search")
+    roles: list[Role] = Field(default_factory=list, description="Roles held, sourced")
+
+
+class Stakeholder(Model):
+    """A party whose perspective the digest sets beside the others."""
+
+    id: Slug = Field(description="Unique id, referenced from perspectives and `about`")
+    name: Text = Field(description="The party's name")
+    kind: Text = Field(description="e.g. government, armed-or-opposition-group, intergovernmental, "
+                                   "human-rights-organisation, independent-research, former-members")
+    description: Text = Field("", description="Who the party is")
+    names_used: Text = Field("", description="How this party names the others")
+    order: int = Field(ge=0, description="Display position under the documented neutral rule")
+
+
+class GlossaryEntry(Model):
+    """A name or label, its variants, and who uses which."""
+
+    term: Text = Field(description="The term")
+    variants: list[Text] = Field(default_factory=list, description="Other spellings and forms")
+    used_by: Text = Field("", description="Who uses it")
+    connotation: Text = Field("", description="e.g. neutral, self-designation, pejorative")
+    note: Text = Field("", description="Explanation")
+
+
+class TimelineEvent(Model):
+    """A dated event the items refer to."""
+
+    date: Date = Field(description="When it happened")
+    event: Text = Field(description="What happened, neutrally worded")
+    sources: list[Source] = Field(default_factory=list, description="Where it is documented")
+
+
+class LexiconEntry(Model):
+    """A loaded word that the neutrality check looks for in the digest's own voice."""
+
+    term: Text = Field(description="The word")
+    pattern: Text = Field("", max_length=300,
+                          description="Word forms to match, separated by '|'; '*' stands for any "
+                                      "letters (e.g. 'terroris*|terror group*'). Empty: the term "
+                                      "and its common English inflections")
+    language: Text = Field("en", description="Language code of the term (en, ar, fa, ...)")
+    used_by: Text = Field("", description="Which side uses it")
+    note: Text = Field("", description="Why it is loaded")
+
+
+REGISTRIES: dict[str, type[Model]] = {
+    "outlets": Outlet,
+    "actors": Actor,
+    "stakeholders": Stakeholder,
+    "glossary": GlossaryEntry,
+    "timeline": TimelineEvent,
+    "lexicon": LexiconEntry,
+}

@@ -1,0 +1,104 @@
+"""Stage: ingest, the pre-filling half. Input: registries and one seed item. Output: proposals.
+
+What a machine can honestly propose from the text: outlets and people the registries already
+know (matched by name and every recorded spelling), lexicon terms to review as framing, and a
+date written in the item. Every proposal is marked unverified; nothing is invented.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lex
+from .load import Digest
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], 1)}
+_MON = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE_PATTERNS = (
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), lambda m: (m[1], m[2], m[3])),
+    (re.compile(rf"\b(\d{{1,2}}) {_MON},? (\d{{4}})\b", re.I),
+     lambda m: (m[3], f"{_MONTHS[m[2].lower()]:02d}", f"{int(m[1]):02d}")),
+    (re.compile(rf"\b{_MON} (\d{{1,2}}),? (\d{{4}})\b", re.I),
+     lambda m: (m[3], f"{_MONTHS[m[1].lower()]:02d}", f"{int(m[2]):02d}")),
+    (re.compile(rf"\b{_MON} (\d{{4}})\b", re.I),
+     lambda m: (m[2], f"{_MONTHS[m[1].lower()]:02d}", None)),
+)
+
+
+def _names_regex(names):
+    names = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.I)
+
+
+@dataclass(frozen=True)
+class _Known:
+    id: str
+    regex: re.Pattern
+
+
+def find_date(text: str) -> tuple[str, str] | None:
+    """The first date written in ``text`` as (ISO value, the words it was read from)."""
+    for regex, parts in _DATE_PATTERNS:
+        m = regex.search(text)
+        if m:
+            y, mo, d = parts(m)
+            return (f"{y}-{mo}-{d}" if d else f"{y}-{mo}"), m.group(0)
+    return None
+
+
+class Prefill:
+    """Proposals from the registries of an existing digest, compiled once for a whole ingest."""
+
+    def __init__(self, digest: Digest):
+        self.actors = [k for k in (self._known(e.value.id, [e.value.name, *e.value.spellings])
+                                   for e in digest.actors) if k]
+        self.outlets = [k for k in (self._known(e.value.id, [e.value.name])
+                                    for e in digest.outlets) if k]
+        self.terms = []
+        for e in digest.lexicon:
+            v = e.value
+            try:
+                self.terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by))
+            except (ValueError, re.error):
+                continue
+
+    @staticmethod
+    def _known(ident, names):
+        regex = _names_regex(names)
+        return _Known(ident, regex) if regex else None
+
+    def apply(self, record: dict, item) -> dict:
+        text = f"{item.title}\n{item.excerpt}"
+        record = dict(record)
+        outlets = [k.id for k in self.outlets if k.regex.search(text)]
+        for oid in outlets:
+            record["provenance"].append({
+                "role": "original-report", "outlet": oid, "url": "", "title": "", "date": "",
+                "accessed": "", "status": "unverified",
+                "note": "proposed by ingest: the outlet is named in the excerpt; not yet checked"})
+        speakers = [{"actor": k.id, "role_at_time": "", "status": "unverified"}
+                    for k in self.actors if k.regex.search(text)]
+        if speakers:
+            record["speakers"] = speakers
+        framing, seen = [], set()
+        for hit in lex.find(self.terms, text):
+            key = hit.text.casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            who = f", used by {hit.term.used_by}" if hit.term.used_by else ""
+            framing.append({"term": hit.text,
+                            "note": f"proposed by ingest: lexicon term '{hit.term.term}'{who}; review"})
+        if framing:
+            record["framing"] = framing
+        if "date" not in record and (found := find_date(item.excerpt)):
+            value, words = found
+            record["date"] = {"value": value, "precision": "day" if len(value) == 10 else "month",
+                              "basis": f"proposed by ingest from the words {words!r} in the "
+                                       "excerpt; not checked"}
+        return record

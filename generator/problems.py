@@ -1,0 +1,38 @@
+"""Problems are data: every stage reports what is wrong as values, never by raising."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in the content."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.path}:{self.line}: {self.code}: {tag}{self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def has_errors(problems: Iterable[Problem], strict: bool = False) -> bool:
+    """True when any problem stops a build (warnings too when ``strict``)."""
+    blocking = {"error", "warning"} if strict else {"error"}
+    return any(p.severity in blocking for p in problems)

@@ -1,0 +1,45 @@
+"""The JSON Schema export: generated from the record models, never written by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from .models import REGISTRIES, Item
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+
+
+def _draft07(schema: dict, title: str) -> dict:
+    """Pydantic emits 2020-12 `$defs`; yaml-language-server reads draft-07 `definitions`."""
+    text = json.dumps(schema).replace("#/$defs/", "#/definitions/")
+    schema = json.loads(text)
+    if "$defs" in schema:
+        schema["definitions"] = schema.pop("$defs")
+    return {"$schema": DRAFT, "title": title, **schema}
+
+
+def schemas() -> dict[str, dict]:
+    """File name -> JSON Schema, for every record file."""
+    out = {"item.schema.json": _draft07(Item.model_json_schema(by_alias=True), "Parallax item")}
+    for name, model in REGISTRIES.items():
+        adapter = TypeAdapter(list[model])
+        out[f"{name}.schema.json"] = _draft07(adapter.json_schema(by_alias=True),
+                                              f"Parallax {name}")
+    return out
+
+
+def dumps(schema: dict) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_schemas(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = out / name
+        path.write_text(dumps(schema), encoding="utf-8")
+        written.append(path)
+    return written

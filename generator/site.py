@@ -1,0 +1,77 @@
+"""Stage: site. The one home of MkDocs: a thin plugin that adds the rendered pages, and the build.
+
+The plugin loads and checks the content once per build, refuses to build on errors, and adds
+every page as a generated file in memory: nothing is ever written into ``content/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .check import run_checks
+from .load import load_content
+from .problems import has_errors
+from .render import render_site
+
+log = logging.getLogger("mkdocs.plugins.parallax")
+
+
+class ParallaxConfig(Config):
+    content = c.Type(str, default="content")
+    strict = c.Type(bool, default=False)
+
+
+class ParallaxPlugin(BasePlugin[ParallaxConfig]):
+    """Adds the digest's pages to an MkDocs build."""
+
+    def on_config(self, config):
+        root = Path(config.config_file_path or ".").parent
+        self.content = (root / self.config.content).resolve()
+        self.project_root = root.resolve()
+        watch = config.setdefault("watch", [])
+        for folder in (self.content, self.project_root / "seeds"):
+            if folder.is_dir() and str(folder) not in map(str, watch):
+                watch.append(str(folder))
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        digest, problems = load_content(self.content, self.project_root)
+        problems = run_checks(digest, problems)
+        for problem in problems:
+            if problem.severity == "error":
+                log.error(str(problem))
+            elif problem.severity == "warning":
+                log.warning(str(problem)) if self.config.strict else log.info(str(problem))
+        if has_errors(problems, strict=self.config.strict):
+            raise PluginError("Parallax checks failed; fix the problems above "
+                              "(`parallax check` lists them)")
+        for page in render_site(digest):
+            files.append(File.generated(config, page.path, content=page.text))
+        return files
+
+
+def build(config_file: Path, content: Path | None = None, site_dir: Path | None = None,
+          strict: bool = True) -> None:
+    """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    overrides = {"strict": strict}
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir)
+    config = load_config(str(config_file), **overrides)
+    if content is not None:
+        plugin = config.plugins["parallax"]
+        plugin.config.content = str(Path(content).resolve())
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
