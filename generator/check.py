@@ -84,7 +84,7 @@ class Context:
         for e in self.digest.lexicon:
             v = e.value
             try:
-                terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by))
+                terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by, v.exceptions))
             except (ValueError, re.error):
                 pass
         return terms
@@ -302,12 +302,28 @@ def seed_integrity(ctx: Context):
                     f"the excerpt is not found verbatim in {seed.file}; restore it from the seed")
 
 
+def _explained(term: str, glossary: set[str]) -> bool:
+    """A framing term is explained when it, or a glossary term standing in it as a word, is in the glossary."""
+    folded = _fold(term)
+    if folded in glossary:
+        return True
+    words = re.findall(r"\w[\w'’-]*", folded)
+    for n in range(len(words), 0, -1):
+        for i in range(len(words) - n + 1):
+            if " ".join(words[i:i + n]) in glossary:
+                return True
+    return False
+
+
 @check("framing-glossary", "error", "Consistency")
 def framing_glossary(ctx: Context):
-    """Every framing term has a glossary entry, so a reader can look up who uses it."""
+    """Every framing term has a glossary entry, so a reader can look up who uses it.
+
+    The framing term matches when it, or any word or phrase in it, is a glossary term or variant
+    (so "terrorist group" is explained by an entry for "terrorist")."""
     for e in _items(ctx):
         for i, f in enumerate(e.value.framing):
-            if _fold(f.term) not in ctx.glossary_terms:
+            if not _explained(f.term, ctx.glossary_terms):
                 yield p(e, ("framing", i, "term"), "framing-glossary",
                         f"framing term {f.term!r} has no glossary entry; add it to glossary.yaml "
                         "as a term or a variant", _level(e.value))
@@ -319,7 +335,7 @@ def lexicon_patterns(ctx: Context):
     for e in ctx.digest.lexicon:
         v = e.value
         try:
-            lex.compile_term(v.term, v.pattern, v.language, v.used_by)
+            lex.compile_term(v.term, v.pattern, v.language, v.used_by, v.exceptions)
         except (ValueError, re.error) as exc:
             yield p(e, ("pattern",), "lexicon-pattern", f"pattern for {v.term!r}: {exc}")
 
@@ -601,6 +617,23 @@ def drafts(ctx: Context):
     """Drafts may be incomplete; each is reported so that nothing is published by accident."""
     for e in _items(ctx, ("draft",)):
         yield p(e, ("status",), "draft", "draft: not yet researched or reviewed", "info")
+
+
+@check("stakeholder-order", "error", "Balance")
+def stakeholder_order(ctx: Context):
+    """Stakeholders are displayed alphabetically by name, a rule that ranks no party.
+
+    Each stakeholder's `order` must put the names in alphabetical order (case-insensitive)."""
+    entries = list(ctx.digest.stakeholders)
+    by_order = sorted(entries, key=lambda e: e.value.order)
+    by_name = sorted(entries, key=lambda e: _fold(e.value.name))
+    if [e.value.id for e in by_order] != [e.value.id for e in by_name]:
+        for e, want in zip(by_order, by_name):
+            if e.value.id != want.value.id:
+                yield p(e, ("order",), "stakeholder-order",
+                        f"order {e.value.order} puts {e.value.name!r} where alphabetical order "
+                        f"puts {want.value.name!r}; renumber `order` alphabetically by name")
+                break
 
 
 def run_checks(digest: Digest, problems: list[Problem] | None = None) -> list[Problem]:

@@ -38,9 +38,11 @@ class Term:
     language: str
     used_by: str
     regex: re.Pattern
+    exceptions: re.Pattern | None = None
 
 
-def compile_term(term: str, pattern: str = "", language: str = "en", used_by: str = "") -> Term:
+def compile_term(term: str, pattern: str = "", language: str = "en", used_by: str = "",
+                 exceptions=()) -> Term:
     """Compile one lexicon entry; raises ValueError for an unusable pattern."""
     if pattern.strip():
         forms = [f for f in pattern.split("|") if f.strip()]
@@ -50,7 +52,10 @@ def compile_term(term: str, pattern: str = "", language: str = "en", used_by: st
     if not alternatives or any(a in ("", r"\w*") for a in alternatives):
         raise ValueError("the pattern matches everything; give word forms such as 'terroris*'")
     regex = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-    return Term(term, language, used_by, regex)
+    allowed = [form_regex(e) for e in exceptions if e.strip()]
+    excepted = (re.compile(r"(?<!\w)(?:" + "|".join(allowed) + r")(?!\w)", re.IGNORECASE)
+                if allowed else None)
+    return Term(term, language, used_by, regex, excepted)
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,10 @@ def find(terms: list[Term], text: str) -> list[Hit]:
     hits = []
     quotes = None
     for term in terms:
+        spared = _spans(term.exceptions, prose) if term.exceptions else []
         for m in term.regex.finditer(prose):
+            if any(a <= m.start() and m.end() <= b for a, b in spared):
+                continue
             if quotes is None:
                 quotes = _spans(_QUOTES, prose)
             quoted = any(a <= m.start() and m.end() <= b for a, b in quotes)

@@ -35,6 +35,8 @@ class Source(Model):
     url: Url = Field(description="Where it was found (http or https)")
     date: MaybeDate = Field("", description="Publication date")
     accessed: MaybeDate = Field("", description="The day it was read for this record")
+    note: Text = Field("", description="What the source is, where it differs from the original, "
+                                       "or which copy was read")
 
 
 class ItemDate(Model):
@@ -189,6 +191,7 @@ class GlossaryEntry(Model):
     used_by: Text = Field("", description="Who uses it")
     connotation: Text = Field("", description="e.g. neutral, self-designation, pejorative")
     note: Text = Field("", description="Explanation")
+    sources: list[Source] = Field(default_factory=list, description="Where the usage is documented")
 
 
 class TimelineEvent(Model):
@@ -208,6 +211,11 @@ class LexiconEntry(Model):
                                       "letters (e.g. 'terroris*|terror group*'). Empty: the term "
                                       "and its common English inflections")
     language: Text = Field("en", description="Language code of the term (en, ar, fa, ...)")
+    exceptions: list[Text] = Field(
+        default_factory=list,
+        description="Fixed phrases in which the term names a designation or a title rather than "
+                    "labelling anyone, e.g. 'Foreign Terrorist Organization'; matched "
+                    "case-insensitively, '*' for any letters")
     used_by: Text = Field("", description="Which side uses it")
     note: Text = Field("", description="Why it is loaded")
 

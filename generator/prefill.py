@@ -63,7 +63,7 @@ class Prefill:
         for e in digest.lexicon:
             v = e.value
             try:
-                self.terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by))
+                self.terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by, v.exceptions))
             except (ValueError, re.error):
                 continue
 

@@ -205,7 +205,8 @@ def load(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
 # --- writing -------------------------------------------------------------------------------
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data):  # we refuse anchors on reading, so never write one
+        return True
 
 
 _BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")

@@ -1,0 +1,209 @@
+"""Stage: check. Every check fires on a bad record and stays quiet on the good one."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+
+import pytest
+
+from generator.check import CHECKS, run_checks
+from generator.load import load_content
+
+
+def test_good_corpus_is_clean(corpus):
+    assert [str(p) for p in corpus.problems() if p.severity != "info"] == []
+
+
+def _set(path, value):
+    def change(data):
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    return change
+
+
+def _seed_excerpt_edit(data):
+    data["seed"]["excerpt"] = data["seed"]["excerpt"].replace("Tuesday", "Monday")
+    data["seed"]["sha256"] = hashlib.sha256(data["seed"]["excerpt"].encode()).hexdigest()
+
+
+BAD_EDITS = {
+    # code: (change to the good item, expected severity)
+    "ref-outlet": (_set(["provenance", 1, "outlet"], "no-such-outlet"), "error"),
+    "ref-actor": (_set(["speakers", 0, "actor"], "nobody"), "error"),
+    "ref-stakeholder": (_set(["perspectives", 0, "stakeholder"], "nobody"), "error"),
+    "ref-item": (_set(["related"], ["no-such-item"]), "error"),
+    "date": (_set(["provenance", 1, "date"], "2024-05-01"), "error"),  # after accessed
+    "seed": (_set(["seed", "sha256"], "0" * 64), "error"),
+    "framing-glossary": (_set(["framing"], [{"term": "scrap", "note": "x"}]), "error"),
+    "neutral-voice": (_set(["summary"], "The committee's massacre of the plan."), "error"),
+    "balance-count": (lambda d: d["perspectives"].pop(), "error"),
+    "balance-about": (lambda d: d["perspectives"].pop(0), "error"),
+    "balance-independent": (lambda d: d["perspectives"].pop(), "warning"),
+    "provenance-seed": (lambda d: d["provenance"].pop(0), "error"),
+    "provenance-link": (_set(["provenance", 1, "accessed"], ""), "error"),
+    "provenance-depth": (lambda d: d["provenance"].pop(1) and d["provenance"][0].update(note=""), "error"),
+    "source-fields": (_set(["perspectives", 0, "sources", 0, "publisher"], ""), "error"),
+    "url": (_set(["perspectives", 0, "sources", 0, "url"], "javascript:alert(1)"), "error"),
+    "source-conflict": (_set(["perspectives", 1, "sources", 0],
+                             {"title": "Other title", "publisher": "City Council",
+                              "url": "https://city.example.gov/minutes/2024-03-05",
+                              "date": "2024-03-05", "accessed": "2024-04-01"}), "warning"),
+    "publish-complete": (_set(["questions"], ["Only one?"]), "error"),
+    "draft": (_set(["status"], "draft"), "info"),
+}
+
+
+def test_every_check_has_a_bad_case():
+    assert {c.code for c in CHECKS} - set(BAD_EDITS) <= {"duplicate-id", "lexicon-pattern",
+                                                        "outlet-evidence", "stakeholder-unheard",
+                                                        "stakeholder-order"}
+
+
+@pytest.mark.parametrize("code", sorted(BAD_EDITS))
+def test_check_fires_on_bad_record(corpus, code):
+    assert code not in corpus.codes()
+    change, severity = BAD_EDITS[code]
+    corpus.edit_item(change)
+    problems = [p for p in corpus.problems() if p.code == code]
+    assert problems, f"{code} did not fire"
+    if severity:
+        assert {p.severity for p in problems} == {severity}
+    assert all(p.path.endswith(".yaml") and p.line >= 1 for p in problems)
+
+
+def test_balance_about_names_the_missing_party(corpus):
+    corpus.edit_item(lambda d: d["perspectives"].pop(0))
+    msgs = [p.message for p in corpus.problems() if p.code == "balance-about"]
+    assert any("city-council" in m for m in msgs)
+
+
+def test_seed_excerpt_must_stay_verbatim(corpus):
+    corpus.edit_item(_seed_excerpt_edit)
+    problems = [p for p in corpus.problems() if p.code == "seed"]
+    assert len(problems) == 1 and "not found verbatim" in problems[0].message
+
+
+def test_seed_file_outside_seeds_is_refused(corpus):
+    corpus.edit_item(_set(["seed", "file"], "../../etc/passwd"))
+    assert any("outside seeds/" in p.message for p in corpus.problems() if p.code == "seed")
+
+
+def test_duplicate_ids_in_registries(corpus):
+    outlets = corpus.read("outlets.yaml")
+    outlets.append(dict(outlets[0]))
+    corpus.write("outlets.yaml", outlets)
+    problems = [p for p in corpus.problems() if p.code == "duplicate-id"]
+    assert len(problems) == 1 and problems[0].path.endswith("outlets.yaml")
+
+
+def test_outlet_without_evidence(corpus):
+    outlets = corpus.read("outlets.yaml")
+    outlets[1]["evidence"] = []
+    corpus.write("outlets.yaml", outlets)
+    assert "outlet-evidence" in corpus.codes("error")
+
+
+def test_stakeholder_never_heard_is_reported(corpus):
+    shs = corpus.read("stakeholders.yaml")
+    shs.append({"id": "silent-party", "name": "Zz silent party", "kind": "government", "order": 9})
+    corpus.write("stakeholders.yaml", shs)
+    problems = [p for p in corpus.problems() if p.code == "stakeholder-unheard"]
+    assert [p.severity for p in problems] == ["warning"] and "silent-party" in problems[0].message
+
+
+def test_bad_lexicon_pattern(corpus):
+    lex = corpus.read("lexicon.yaml")
+    lex.append({"term": "everything", "pattern": "*"})
+    corpus.write("lexicon.yaml", lex)
+    assert "lexicon-pattern" in corpus.codes("error")
+
+
+def test_stakeholder_order_follows_names(corpus):
+    shs = corpus.read("stakeholders.yaml")
+    shs[0]["order"], shs[2]["order"] = shs[2]["order"], shs[0]["order"]
+    corpus.write("stakeholders.yaml", shs)
+    assert "stakeholder-order" in corpus.codes("error")
+
+
+# --- neutral voice ----------------------------------------------------------------------------
+
+VOICE_CASES = [
+    # (text, flagged?)
+    ('A residents\' group called the vote "a massacre of the city\'s green future".', False),
+    ("The vote was a massacre of the plan.", True),
+    ('The vote, "a massacre", angered riders.', True),  # quoted but not attributed
+    ("Massacred plans are common.", True),  # inflection, capitalised
+    ('“They are puppets,” the union said.', False),  # curly quotes, cue after the quote
+    ("The committee is the mayor's PUPPET.", True),
+    ("See [the report](https://example.org/massacre-report).", False),  # URLs are not prose
+    ('The union said: "The committee met. It is a puppet." Nobody replied.', False),
+]
+
+
+@pytest.mark.parametrize("text,flagged", VOICE_CASES)
+def test_neutral_voice_attribution(corpus, text, flagged):
+    corpus.edit_item(_set(["summary"], text))
+    assert ("neutral-voice" in corpus.codes()) is flagged
+
+
+def test_neutral_voice_checks_every_voice_field(corpus):
+    corpus.edit_item(_set(["perspectives", 0, "position"], "They bulldozed it."))
+    corpus.edit_item(_set(["neutral_title"], "Puppet committee votes"))
+    problems = [p for p in corpus.problems() if p.code == "neutral-voice"]
+    fields = {p.message.split(" in ")[1].split(" ")[0] for p in problems}
+    assert fields == {"perspectives.0.position", "neutral_title"}
+    assert all("quote it and say who used it" in p.message for p in problems)
+
+
+def test_neutral_voice_names_the_line_inside_a_block(corpus):
+    corpus.edit_item(_set(["summary"], "First line.\nSecond line.\nA massacre here.\n"))
+    [problem] = [p for p in corpus.problems() if p.code == "neutral-voice"]
+    text = corpus.item_path().read_text().splitlines()
+    assert "massacre" in text[problem.line - 1]
+
+
+def test_neutral_voice_other_scripts(corpus):
+    lex = corpus.read("lexicon.yaml")
+    lex.append({"term": "منافقین", "pattern": "منافقین|منافقين", "language": "fa",
+                "used_by": "Iranian officials"})
+    corpus.write("lexicon.yaml", lex)
+    corpus.edit_item(_set(["context"], "گروه منافقین در عراق"))
+    assert "neutral-voice" in corpus.codes()
+    corpus.edit_item(_set(["context"], 'Officials called the group "منافقین".'))
+    assert "neutral-voice" not in corpus.codes()
+
+
+def test_neutral_voice_words_from_each_side(corpus):
+    lex = corpus.read("lexicon.yaml")
+    lex += [{"term": "regime", "pattern": "regime|regimes", "used_by": "side A"},
+            {"term": "cult", "pattern": "cult|cults", "used_by": "side B"}]
+    corpus.write("lexicon.yaml", lex)
+    for word in ("regime", "cult"):
+        corpus.edit_item(_set(["summary"], f"The {word} met on Tuesday."))
+        assert "neutral-voice" in corpus.codes(), word
+        corpus.edit_item(_set(["summary"], f'Side X called it a "{word}" on Tuesday.'))
+        assert "neutral-voice" not in corpus.codes(), word
+
+
+def test_problems_are_sorted_and_unique(corpus):
+    corpus.edit_item(_set(["summary"], "Massacre. Puppet. Bulldozed."))
+    problems = corpus.problems()
+    assert problems == sorted(set(problems))
+
+
+def test_checks_are_documented():
+    for c in CHECKS:
+        assert c.rationale, f"check {c.code} has no docstring"
+        assert c.rationale.endswith("."), c.code
+    assert len({c.code for c in CHECKS}) == len(CHECKS)
+
+
+def test_methodology_lists_every_check():
+    from generator.render import render_checks
+
+    page = render_checks().text
+    for c in CHECKS:
+        assert f"`{c.code}`" in page and c.rationale in html.unescape(page)
