@@ -494,7 +494,10 @@ def provenance_depth(ctx: Context):
 
 @check("outlet-evidence", "error", "Provenance")
 def outlet_evidence(ctx: Context):
-    """Every outlet named in a chain has its affiliation stated with evidence."""
+    """Every outlet named in a chain has its affiliation stated with evidence.
+
+    An outlet whose affiliation could not be established has `kind: unknown` and an
+    `affiliation` that says what was searched for; it is reported as a note and shown as a gap."""
     used: dict[str, str] = {}
     for e in ctx.digest.items:
         for link in e.value.provenance:
@@ -506,6 +509,11 @@ def outlet_evidence(ctx: Context):
         if entry is None:
             continue
         sev: Severity = "error" if status == "published" else "warning"
+        if entry.value.kind == "unknown" and entry.value.affiliation.strip():
+            if not entry.value.evidence:
+                yield p(entry, ("affiliation",), "outlet-evidence",
+                        f"outlet {oid!r}: affiliation not established; shown as a gap", "info")
+            continue
         if not entry.value.affiliation.strip():
             yield p(entry, ("affiliation",), "outlet-evidence",
                     f"outlet {oid!r} has no affiliation; say who owns, funds or controls it", sev)

@@ -20,7 +20,7 @@ ATTRIBUTION = re.compile(
     r"quotes|cited|cites|mentioned|calling)\b",
     re.IGNORECASE,
 )
-_QUOTES = re.compile(r'"[^"\n]*"|“[^”]*”|«[^»]*»|(?<!\w)‘[^’]*’(?!\w)')
+_QUOTES = re.compile(r'"[^"\n]*"|“[^”]*”|«[^»]*»|(?<!\w)‘[^’]*’(?!\w)|(?<!\w)\'[^\'\n]*\'(?!\w)')
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 _BOUNDARY = re.compile(r"[.!?](?:[\"”’»)]*)\s+|\n\s*\n")
 

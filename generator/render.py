@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .check import url_problem
+from . import lexicon as lex
 from .load import Digest, Located
 
 PAGE_SIZE = 50
@@ -52,8 +53,15 @@ def markdown_html(text: str) -> Markup:
     rendered = _md.convert(source)
     clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
                       url_schemes=SCHEMES, link_rel="noopener noreferrer nofollow",
-                      strip_comments=True)
+                      strip_comments=True, attribute_filter=_http_only)
     return Markup(_no_blank_lines(clean))
+
+
+def _http_only(tag: str, attr: str, value: str) -> str | None:
+    """Links in records are absolute http(s) URLs; relative or other links lose their href."""
+    if attr == "href" and safe_url(html.unescape(value)) is None:
+        return None
+    return value
 
 
 def _no_blank_lines(text: str) -> str:
@@ -129,28 +137,23 @@ def _render(template: str, path: str, **context) -> Page:
     return Page(path, text)
 
 
-# --- pages -----------------------------------------------------------------------------------
+# --- the digest arranged for pages -----------------------------------------------------------
 
 def item_path(item_id: str) -> str:
     return f"items/{item_id}.md"
 
 
-class View:
-    """The digest arranged for pages: lookups and orderings computed once."""
+def plain(text: str) -> str:
+    """A Markdown field as plain text (for one-line summaries and feeds)."""
+    html_text = nh3.clean(str(markdown_html(text)), tags=set())
+    return " ".join(html.unescape(html_text).split())
 
-    def __init__(self, digest: Digest):
-        self.digest = digest
-        self.items = sorted(digest.items, key=lambda e: (_date_key(e.value), e.value.id))
-        self.outlets = {e.value.id: e.value for e in digest.outlets}
-        self.actors = {e.value.id: e.value for e in digest.actors}
-        self.stakeholders = {e.value.id: e.value for e in digest.stakeholders}
-        self.order = {sid: (s.order, s.name) for sid, s in self.stakeholders.items()}
-        self.titles = {e.value.id: display_title(e.value) for e in digest.items}
 
-    def perspectives(self, item):
-        """Perspectives in the stakeholders' documented display order."""
-        return sorted(item.perspectives,
-                      key=lambda pv: self.order.get(pv.stakeholder, (10**9, pv.stakeholder)))
+def first_sentence(text: str, limit: int = 220) -> str:
+    flat = plain(text)
+    m = re.search(r"(?<=[.!?])\s", flat)
+    one = flat[: m.start()] if m else flat
+    return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
 
 
 def _date_key(item) -> str:
@@ -166,35 +169,294 @@ def title_meta(text: str) -> str:
     return json.dumps(html.escape(" ".join(text.split()), quote=True), ensure_ascii=False)
 
 
+class View:
+    """The digest arranged for pages: lookups, orderings and indexes computed once."""
+
+    def __init__(self, digest: Digest, edit_url: str = ""):
+        self.digest = digest
+        self.edit_url = edit_url
+        self.items = sorted(digest.items, key=lambda e: (_date_key(e.value), e.value.id))
+        self.outlets = {e.value.id: e.value for e in digest.outlets}
+        self.actors = {e.value.id: e.value for e in digest.actors}
+        self.stakeholders = {e.value.id: e.value for e in digest.stakeholders}
+        self.stakeholder_list = sorted(self.stakeholders.values(), key=lambda s: (s.order, s.name))
+        self.order = {s.id: (s.order, s.name) for s in self.stakeholder_list}
+        self.titles = {e.value.id: display_title(e.value) for e in digest.items}
+        self.by_outlet: dict[str, list] = {}
+        self.by_stakeholder: dict[str, list] = {}
+        for e in self.items:
+            for oid in dict.fromkeys(link.outlet for link in e.value.provenance if link.outlet):
+                self.by_outlet.setdefault(oid, []).append(e)
+            for pv in e.value.perspectives:
+                self.by_stakeholder.setdefault(pv.stakeholder, []).append((e, pv))
+        self.glossary = sorted((e.value for e in digest.glossary), key=lambda g: g.term.casefold())
+        self.timeline = sorted((e.value for e in digest.timeline), key=lambda t: t.date)
+        self.terms = []
+        for e in digest.lexicon:
+            v = e.value
+            try:
+                self.terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by,
+                                                   v.exceptions))
+            except (ValueError, re.error):
+                continue
+        self.seeds = _seed_pages(self)
+
+    def perspectives(self, item):
+        """Perspectives in the stakeholders' documented display order."""
+        return sorted(item.perspectives,
+                      key=lambda pv: self.order.get(pv.stakeholder, (10**9, pv.stakeholder)))
+
+    def missing(self, item):
+        """Stakeholders with no perspective on this item: shown as gaps."""
+        heard = {pv.stakeholder for pv in item.perspectives}
+        return [s for s in self.stakeholder_list if s.id not in heard]
+
+    def heard(self, sid: str) -> int:
+        """On how many items the party has a stated or general position."""
+        return sum(pv.status != "no-statement-found" for _, pv in self.by_stakeholder.get(sid, []))
+
+    def outlet_kinds(self, item):
+        kinds = [self.outlets[link.outlet].kind for link in item.provenance
+                 if link.outlet in self.outlets]
+        return list(dict.fromkeys(kinds))
+
+    def excerpt_html(self, item) -> Markup:
+        return highlight(item.seed.excerpt, item.framing, self.terms)
+
+    def summary_line(self, item) -> str:
+        return first_sentence(item.summary) if item.summary else ""
+
+    def json_ld(self, item, path: str) -> dict:
+        return json_ld(self, item)
+
+
+def _seed_pages(view: View) -> list[dict]:
+    """For each seed file: its title, and the page and outlet it was taken from, where known."""
+    seeds: dict[str, dict] = {}
+    for e in view.items:
+        item = e.value
+        info = seeds.setdefault(item.seed.file, {"file": item.seed.file, "title": "", "url": "",
+                                                 "outlet": None, "count": 0})
+        info["count"] += 1
+        for link in item.provenance[:1]:
+            if link.role == "seed-page":
+                info["title"] = info["title"] or link.title
+                if link.status == "located" and not info["url"]:
+                    info["url"] = link.url
+                if link.outlet in view.outlets and info["outlet"] is None:
+                    info["outlet"] = view.outlets[link.outlet]
+    return [seeds[k] for k in sorted(seeds)]
+
+
+# --- loaded words in the original ------------------------------------------------------------
+
+def highlight(text: str, framing, terms) -> Markup:
+    """The excerpt as escaped paragraphs, its loaded words marked and explained on hover/focus."""
+    notes: list[tuple[int, int, str, str]] = []
+    folded = text.casefold()
+    for f in framing:
+        term = f.term.strip()
+        if not term:
+            continue
+        start = folded.find(term.casefold())
+        while start >= 0:
+            notes.append((start, start + len(term), f.term, f.note))
+            start = folded.find(term.casefold(), start + len(term))
+    for hit in lex.find(terms, text):
+        who = f"Used by {hit.term.used_by}." if hit.term.used_by else ""
+        notes.append((hit.start, hit.end, hit.term.term, f"A loaded term ({hit.term.term}). {who}"))
+    chosen, last = [], -1
+    for start, end, term, note in sorted(notes, key=lambda n: (n[0], -(n[1] - n[0]))):
+        if start >= last:
+            chosen.append((start, end, term, note))
+            last = end
+    out, pos = [], 0
+    for n, (start, end, term, note) in enumerate(chosen, 1):
+        out.append(escape(text[pos:start]))
+        out.append(Markup('<mark class="parallax-term" tabindex="0" aria-describedby="term-note-{n}">'
+                          '{word}<span class="parallax-tip" role="tooltip" id="term-note-{n}">'
+                          '{note}</span></mark>').format(n=n, word=text[start:end],
+                                                          note=note or term))
+        pos = end
+    out.append(escape(text[pos:]))
+    body = Markup("").join(out)
+    paras = [p for p in re.split(r"\n\s*\n", str(body)) if p.strip()]
+    return Markup("".join(f"<p>{p.strip()}</p>".replace("\n", "<br>") for p in paras))
+
+
+# --- structured data -------------------------------------------------------------------------
+
+def json_ld(view: View, item) -> dict:
+    """schema.org and PROV-O for one item: only fields that exist in those vocabularies."""
+    from .export import item_updated
+
+    def source(s):
+        node = {"@type": "CreativeWork", "name": s.title, "url": s.url}
+        if s.publisher:
+            node["publisher"] = {"@type": "Organization", "name": s.publisher}
+        if s.date:
+            node["datePublished"] = s.date
+        return node
+
+    chain = [link for link in item.provenance if link.url and link.status == "located"]
+    primary = [l.url for l in chain if l.role == "primary-statement"]
+    quoted = [l.url for l in chain if l.role in ("original-report", "primary-statement")]
+    seed_links = [l for l in chain if l.role == "seed-page"]
+    data = {
+        "@context": {"@vocab": "https://schema.org/", "prov": "http://www.w3.org/ns/prov#"},
+        "@type": "CreativeWork",
+        "identifier": item.id,
+        "headline": display_title(item),
+        "alternativeHeadline": item.title,
+        "creativeWorkStatus": item.status,
+        "abstract": plain(item.summary),
+        "dateModified": item_updated(item),
+        "publisher": {"@type": "Organization", "name": "Parallax digest"},
+        "isBasedOn": {"@type": "CreativeWork", "name": item.title, "text": item.seed.excerpt,
+                      **({"url": seed_links[0].url} if seed_links else {})},
+        "citation": [source(s) for pv in item.perspectives for s in pv.sources if s.url],
+        "correction": [{"@type": "CorrectionComment", "text": c.note, "datePublished": c.date}
+                       for c in item.corrections],
+        "about": [{"@type": "Organization", "name": view.stakeholders[s].name}
+                  for s in item.about if s in view.stakeholders],
+        "prov:wasDerivedFrom": [{"@id": l.url} for l in chain],
+        "prov:wasQuotedFrom": [{"@id": u} for u in quoted],
+        "prov:hadPrimarySource": [{"@id": u} for u in primary],
+        "prov:wasAttributedTo": [{"@type": "prov:Agent",
+                                  "name": view.actors[s.actor].name if s.actor in view.actors else s.actor}
+                                 for s in item.speakers],
+    }
+    if item.date:
+        data["temporalCoverage"] = item.date.value
+    return data
+
+
+# --- timeline SVG ----------------------------------------------------------------------------
+
+def timeline_svg(view: View, width: int = 960) -> Markup:
+    """A build-time SVG of the dated events (labelled) and the items (counted per month)."""
+    events = [t for t in view.timeline]
+    item_dates = [e.value.date.value for e in view.items if e.value.date]
+    years = sorted({d[:4] for d in [t.date for t in events] + item_dates})
+    if not years:
+        return Markup("")
+    first, last = int(years[0]), int(years[-1]) + 1
+    span = max(last - first, 1)
+    left, right = 60, width - 20
+
+    def x(value: str) -> float:
+        y, m, d = (value.split("-") + ["07", "15"])[:3] if len(value) == 4 else \
+            (value.split("-") + ["15"])[:3]
+        frac = (int(y) - first) + (int(m) - 1) / 12 + (int(d) - 1) / 365
+        return round(left + (right - left) * frac / span, 1)
+
+    rows = len(events)
+    height = 90 + 18 * rows
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="parallax-timeline-svg" role="img" '
+             f'aria-labelledby="timeline-title" viewBox="0 0 {width} {height}" width="100%">',
+             '<title id="timeline-title">Timeline of dated events and items</title>',
+             f'<line x1="{left}" y1="40" x2="{right}" y2="40" stroke="currentColor"/>']
+    step = max(1, span // 12)
+    for year in range(first, last + 1, step):
+        xx = x(str(year)) if year < last else right
+        parts.append(f'<line x1="{xx}" y1="34" x2="{xx}" y2="46" stroke="currentColor"/>'
+                     f'<text x="{xx}" y="28" font-size="11" text-anchor="middle" '
+                     f'fill="currentColor">{year}</text>')
+    months: dict[str, int] = {}
+    for d in item_dates:
+        months[d[:7]] = months.get(d[:7], 0) + 1
+    for month, count in sorted(months.items()):
+        xx = x(month if len(month) == 7 else month + "-06")
+        h = min(4 + 3 * count, 30)
+        parts.append(f'<rect x="{xx - 2}" y="{46}" width="4" height="{h}" fill="currentColor">'
+                     f'<title>{escape(month)}: {count} item(s)</title></rect>')
+    for n, t in enumerate(events):
+        xx = x(t.date)
+        yy = 90 + 18 * n
+        anchor = "end" if xx > width * 0.6 else "start"
+        dx = -6 if anchor == "end" else 6
+        label = t.event if len(t.event) <= 70 else t.event[:69] + "…"
+        parts.append(f'<g><line x1="{xx}" y1="40" x2="{xx}" y2="{yy - 4}" stroke="currentColor" '
+                     f'stroke-dasharray="2 2" opacity="0.5"/><circle cx="{xx}" cy="{yy - 4}" r="3" '
+                     f'fill="currentColor"/><text x="{xx + dx}" y="{yy}" font-size="11" '
+                     f'text-anchor="{anchor}" fill="currentColor">{escape(t.date)}: '
+                     f'{escape(label)}</text></g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+def paginate(rows: list, first_path: str, size: int = PAGE_SIZE):
+    """(path, chunk, number, total, prev_path, next_path) for every page of a long list."""
+    stem = first_path[:-len("index.md")] if first_path.endswith("index.md") else first_path[:-3] + "-"
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+    paths = [first_path] + [f"{stem}page-{n}.md" for n in range(2, len(chunks) + 1)]
+    for n, chunk in enumerate(chunks, 1):
+        yield (paths[n - 1], chunk, n, len(chunks), paths[n - 2] if n > 1 else None,
+               paths[n] if n < len(chunks) else None)
+
+
 def render_item(view: View, entry: Located) -> Page:
     item = entry.value
     path = item_path(item.id)
     return _render("item.md.j2", path, item=item, view=view, source_path=entry.path,
-                   title=title_meta(display_title(item)))
+                   title=title_meta(display_title(item)),
+                   json_ld=json_ld(view, item))
 
 
-def listing_pages(view: View) -> list[Page]:
-    items = view.items
-    pages = []
-    chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-    for n, chunk in enumerate(chunks, 1):
-        path = "items/index.md" if n == 1 else f"items/page-{n}.md"
-        prev_path = None if n == 1 else ("items/index.md" if n == 2 else f"items/page-{n-1}.md")
-        next_path = f"items/page-{n+1}.md" if n < len(chunks) else None
-        pages.append(_render("listing.md.j2", path, entries=chunk, view=view, number=n,
-                             total=len(chunks), count=len(items), prev_path=prev_path,
-                             next_path=next_path, title=title_meta(f"All items, page {n}")))
-    return pages
+def render_handout(view: View, entry: Located) -> Page:
+    item = entry.value
+    path = f"teachers/handouts/{item.id}.md"
+    return _render("handout.md.j2", path, items=[item], view=view,
+                   title=title_meta(f"Handout: {display_title(item)}"), pack=False)
 
 
-def render_site(digest: Digest) -> list[Page]:
+def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
     """Every generated page of the site, in a stable order."""
-    view = View(digest)
+    view = View(digest, edit_url)
     pages = [_render("index.md.j2", "index.md", view=view, entries=view.items[:PAGE_SIZE],
                      count=len(view.items), title=title_meta("Home"))]
-    pages += listing_pages(view)
+    for path, chunk, n, total, prev_p, next_p in paginate(view.items, "items/index.md"):
+        pages.append(_render("listing.md.j2", path, entries=chunk, view=view, number=n,
+                             total=total, count=len(view.items), prev_path=prev_p,
+                             next_path=next_p, title=title_meta(f"All items, page {n}")))
     pages += [render_item(view, e) for e in view.items]
+    pages.append(_render("outlets.md.j2", "outlets/index.md", view=view,
+                         title=title_meta("Outlets")))
+    for oid, outlet in sorted(view.outlets.items()):
+        for path, chunk, n, total, prev_p, next_p in paginate(view.by_outlet.get(oid, []),
+                                                               f"outlets/{oid}.md"):
+            pages.append(_render("outlet.md.j2", path, outlet=outlet, entries=chunk, view=view,
+                                 number=n, total=total, prev_path=prev_p, next_path=next_p,
+                                 title=title_meta(outlet.name)))
+    pages.append(_render("stakeholders.md.j2", "stakeholders/index.md", view=view,
+                         title=title_meta("Stakeholders")))
+    for sh in view.stakeholder_list:
+        rows = view.by_stakeholder.get(sh.id, [])
+        for path, chunk, n, total, prev_p, next_p in paginate(rows, f"stakeholders/{sh.id}.md"):
+            pages.append(_render("stakeholder.md.j2", path, sh=sh, rows=chunk, view=view,
+                                 number=n, total=total, prev_path=prev_p, next_path=next_p,
+                                 title=title_meta(sh.name)))
+    pages.append(_render("glossary.md.j2", "glossary.md", view=view, title=title_meta("Glossary")))
+    pages.append(_render("timeline.md.j2", "timeline.md", view=view, svg=timeline_svg(view),
+                         title=title_meta("Timeline")))
+    for path, chunk, n, total, prev_p, next_p in paginate(view.items, "coverage/index.md"):
+        pages.append(_render("coverage.md.j2", path, entries=chunk, view=view, number=n,
+                             total=total, prev_path=prev_p, next_path=next_p,
+                             title=title_meta("Coverage")))
+    gaps = [(e, link) for e in view.items for link in e.value.provenance
+            if link.status != "located"]
+    for path, chunk, n, total, prev_p, next_p in paginate(gaps, "methodology/unverified.md", 100):
+        pages.append(_render("unverified.md.j2", path, rows=chunk, view=view, number=n,
+                             total=total, prev_path=prev_p, next_path=next_p,
+                             title=title_meta("What could not be verified")))
     pages.append(render_checks())
+    pages += [render_handout(view, e) for e in view.items]
+    for path, chunk, n, total, prev_p, next_p in paginate(view.items, "teachers/handouts/index.md", 20):
+        pages.append(_render("handout.md.j2", path, items=[e.value for e in chunk], view=view,
+                             title=title_meta("Handouts: the printable pack"), pack=True,
+                             number=n, total=total, prev_path=prev_p, next_path=next_p))
     return pages
 
 
@@ -202,3 +464,12 @@ def render_checks() -> Page:
     from .check import CHECKS, GROUPS
     return _render("checks.md.j2", "methodology/checks.md", checks=CHECKS, groups=GROUPS,
                    title=title_meta("Checks"))
+
+
+def data_files(digest: Digest) -> dict[str, str]:
+    """The non-page files the site serves: the dataset, its schema, the feeds, the records."""
+    from .export import feeds, files
+
+    out = {f"data/{name}": text for name, text in files(digest).items()}
+    out.update(feeds(digest, plain))
+    return out

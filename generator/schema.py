@@ -18,7 +18,7 @@ def _draft07(schema: dict, title: str) -> dict:
     schema = json.loads(text)
     if "$defs" in schema:
         schema["definitions"] = schema.pop("$defs")
-    return {"$schema": DRAFT, "title": title, **schema}
+    return {**schema, "$schema": DRAFT, "title": title}
 
 
 def schemas() -> dict[str, dict]:

@@ -7,6 +7,7 @@ every page as a generated file in memory: nothing is ever written into ``content
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -18,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from .check import run_checks
 from .load import load_content
 from .problems import has_errors
-from .render import render_site
+from .render import data_files, render_site
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -26,6 +27,9 @@ log = logging.getLogger("mkdocs.plugins.parallax")
 class ParallaxConfig(Config):
     content = c.Type(str, default="content")
     strict = c.Type(bool, default=False)
+    edit_url = c.Type(str, default="")
+    # Pinned build time (SOURCE_DATE_EPOCH) so that two builds are byte-identical.
+    build_epoch = c.Type(int, default=1_300_000_000)
 
 
 class ParallaxPlugin(BasePlugin[ParallaxConfig]):
@@ -35,6 +39,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         root = Path(config.config_file_path or ".").parent
         self.content = (root / self.config.content).resolve()
         self.project_root = root.resolve()
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.config.build_epoch))
         watch = config.setdefault("watch", [])
         for folder in (self.content, self.project_root / "seeds"):
             if folder.is_dir() and str(folder) not in map(str, watch):
@@ -52,8 +57,14 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if has_errors(problems, strict=self.config.strict):
             raise PluginError("Parallax checks failed; fix the problems above "
                               "(`parallax check` lists them)")
-        for page in render_site(digest):
+        for page in render_site(digest, self.config.edit_url):
             files.append(File.generated(config, page.path, content=page.text))
+        for path, text in data_files(digest).items():
+            files.append(File.generated(config, path, content=text))
+        for entry in digest.items:
+            source = self.project_root / entry.path
+            files.append(File.generated(config, f"data/records/{entry.value.id}.yaml",
+                                        content=source.read_bytes()))
         return files
 
 

@@ -1,0 +1,44 @@
+"""Structural checks of HTML output: parse it as a browser would and look for anything active."""
+
+from __future__ import annotations
+
+import html5lib
+
+SAFE_SCHEMES = ("http://", "https://", "#", "./", "../", "/")
+URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "cite",
+             "background", "srcset"}
+
+
+def active_parts(markup: str, allow_scripts: tuple = ()) -> list[str]:
+    """Everything in ``markup`` that could run: script elements, on* handlers, dangerous URLs."""
+    doc = html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False)
+    found = []
+    for el in doc.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        local = tag.rsplit("}", 1)[-1].lower()
+        if local == "script":
+            kind = (el.get("type") or "").lower()
+            src = el.get("src") or ""
+            if kind == "application/ld+json" or any(src.endswith(a) for a in allow_scripts):
+                continue
+            found.append(f"<script {kind or src}>")
+        if local in ("iframe", "object", "embed", "base", "meta", "frame", "link", "style"):
+            found.append(f"<{local}>")
+        for name, value in el.attrib.items():
+            attr = name.rsplit("}", 1)[-1].lower()
+            if attr.startswith("on"):
+                found.append(f"{local}[{attr}]")
+            if attr in URL_ATTRS:
+                v = "".join(ch for ch in value.strip().lower() if ch.isprintable() and not ch.isspace())
+                if ":" in v.split("/")[0] and not v.startswith(("http:", "https:", "mailto:")):
+                    found.append(f"{local}[{attr}={value[:40]}]")
+            if attr == "style" and ("expression" in value.lower() or "url(" in value.lower()):
+                found.append(f"{local}[style]")
+    return found
+
+
+def content_of(page: str) -> str:
+    """The main content of a built page: what the generator put there, without the theme."""
+    start = page.index('<article class="md-content__inner')
+    end = page.index("</article>", start)
+    return page[start:end + len("</article>")]

@@ -1,0 +1,70 @@
+"""The command line: exit codes and `path:line: code: message` output."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from generator.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_check_clean_exits_0(corpus):
+    result = run("check", "--content", str(corpus.content))
+    assert result.exit_code == 0, result.output
+
+
+def test_check_with_errors_exits_1_with_path_line_messages(corpus):
+    corpus.edit_item(lambda d: d["perspectives"][0].update(stakeholder="nobody"))
+    result = run("check", "--content", str(corpus.content))
+    assert result.exit_code == 1
+    lines = [l for l in result.output.splitlines() if "ref-stakeholder" in l]
+    assert lines and re.match(r"^content/items/[\w-]+\.yaml:\d+: ref-stakeholder: ", lines[0])
+    assert "Traceback" not in result.output
+
+
+def test_check_strict_fails_on_warnings(corpus):
+    shs = corpus.read("stakeholders.yaml")
+    shs.append({"id": "zz", "name": "Zz party", "kind": "government", "order": 9})
+    corpus.write("stakeholders.yaml", shs)
+    assert run("check", "--content", str(corpus.content)).exit_code == 0
+    assert run("check", "--content", str(corpus.content), "--strict").exit_code == 1
+
+
+def test_check_json_output(corpus):
+    corpus.edit_item(lambda d: d.update(summary="A massacre."))
+    result = CliRunner().invoke(main, ["check", "--content", str(corpus.content), "--format", "json"])
+    problems = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert {"path", "line", "code", "severity", "message"} <= set(problems[0])
+    assert any(p["code"] == "neutral-voice" for p in problems)
+
+
+def test_unusable_invocation_exits_2(tmp_path):
+    assert run("check", "--content", str(tmp_path / "missing")).exit_code == 2
+    assert run("check", "--format", "xml").exit_code == 2
+    assert run("nonsense").exit_code == 2
+
+
+def test_broken_yaml_is_a_message_not_a_traceback(corpus):
+    corpus.item_path().write_text("id: x\n  - broken: [\n")
+    result = run("check", "--content", str(corpus.content))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "council-bulldozes-the-bike-lane-plan.yaml:" in result.output
+
+
+def test_render_writes_markdown(corpus, tmp_path):
+    out = tmp_path / "md"
+    result = run("render", "--content", str(corpus.content), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "items/council-bulldozes-the-bike-lane-plan.md").is_file()
+
+
+def test_schema_command(tmp_path):
+    assert run("schema", "--out", str(tmp_path)).exit_code == 0
+    assert json.loads((tmp_path / "item.schema.json").read_text())["title"] == "Parallax item"

@@ -1,0 +1,111 @@
+"""Stage: render. Golden pages, inert record text, and links between pages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import render
+from generator.load import load_content
+
+from htmlcheck import active_parts
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("PARALLAX_UPDATE_GOLDEN") == "1"
+
+
+def _pages(corpus):
+    digest, problems = load_content(corpus.content, corpus.root)
+    return {p.path: p.text for p in render.render_site(digest)}
+
+
+@pytest.mark.parametrize("page,golden", [
+    ("items/council-bulldozes-the-bike-lane-plan.md", "item.md"),
+    ("index.md", "index.md"),
+])
+def test_golden_pages(corpus, page, golden):
+    """Set PARALLAX_UPDATE_GOLDEN=1 to accept a deliberate change, then review the diff."""
+    text = _pages(corpus)[page]
+    path = GOLDEN / golden
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_every_page_type_is_rendered(corpus):
+    paths = set(_pages(corpus))
+    for expected in ("index.md", "items/index.md", "outlets/index.md", "outlets/city-gazette.md",
+                     "stakeholders/index.md", "stakeholders/city-council.md", "glossary.md",
+                     "timeline.md", "coverage/index.md", "methodology/checks.md",
+                     "methodology/unverified.md", "teachers/handouts/index.md",
+                     "teachers/handouts/council-bulldozes-the-bike-lane-plan.md"):
+        assert expected in paths, expected
+
+
+def test_rendering_is_deterministic(corpus):
+    assert _pages(corpus) == _pages(corpus)
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "{{ 7*7 }} {% if %}",
+    "[x](javascript:alert(1))", "**bold** {: onclick=alert(1) }", "<!-- c --> <![CDATA[x]]>",
+    "[x](data:text/html;base64,PHNjcmlwdD4=)", "<svg onload=alert(1)>", "[x](jav&#x61;script:1)",
+])
+def test_markdown_fields_are_inert(text):
+    out = str(render.markdown_html(text))
+    assert active_parts(out) == []
+    assert all(tag not in out for tag in ("<img", "<svg", "<script"))
+
+
+def test_markdown_keeps_the_safe_subset():
+    out = str(render.markdown_html("*a* **b** [c](https://example.org/x)\n\n- d\n- e"))
+    assert "<em>a</em>" in out and "<strong>b</strong>" in out
+    assert '<a href="https://example.org/x" rel="noopener noreferrer nofollow">c</a>' in out
+    assert "<ul>" in out and "<li>d</li>" in out
+    assert "\n\n" not in out
+
+
+def test_raw_html_in_markdown_is_shown_as_text():
+    out = str(render.markdown_html("Use <b>bold</b> & more"))
+    assert "&lt;b&gt;bold&lt;/b&gt;" in out and "&amp; more" in out
+
+
+@pytest.mark.parametrize("url,ok", [
+    ("https://example.org/a", True), ("http://example.org", True), ("javascript:alert(1)", False),
+    ("data:text/html,x", False), ("//example.org", False), ("https://exa mple.org", False),
+    ("ftp://example.org/x", False), ("https:///x", False),
+])
+def test_safe_url(url, ok):
+    assert (render.safe_url(url) is not None) is ok
+
+
+def test_relative_links():
+    assert render.relative("items/a.md", "items/b.md") == "../b/"
+    assert render.relative("index.md", "items/b.md") == "items/b/"
+    assert render.relative("items/a.md", "outlets/index.md") == "../../outlets/"
+    assert render.relative("items/index.md", "items/page-2.md") == "page-2/"
+    assert render.relative("items/a.md", "data/x.json") == "../../data/x.json"
+
+
+def test_title_is_escaped_for_front_matter():
+    assert render.title_meta('<b>"x"</b>') == '"&lt;b&gt;&quot;x&quot;&lt;/b&gt;"'
+
+
+def test_highlight_marks_framing_and_lexicon_terms():
+    from generator.lexicon import compile_term
+    from generator.models import Framing
+
+    out = str(render.highlight("A puppet <b> met.\n\nA massacre.", [Framing(term="puppet", note="n<1")],
+                               [compile_term("massacre", "massacr*")]))
+    assert out.count('<mark class="parallax-term"') == 2
+    assert "&lt;b&gt;" in out and "n&lt;1" in out and out.count("<p>") == 2
+
+
+def test_pagination_bounds_listing_pages():
+    rows = list(range(120))
+    pages = list(render.paginate(rows, "items/index.md", 50))
+    assert [p[0] for p in pages] == ["items/index.md", "items/page-2.md", "items/page-3.md"]
+    assert [len(p[1]) for p in pages] == [50, 50, 20]
+    assert pages[1][4] == "items/index.md" and pages[1][5] == "items/page-3.md"

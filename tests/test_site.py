@@ -1,0 +1,132 @@
+"""Stage: site. A real strict MkDocs build, the committed schema, determinism and offline pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import schema
+from generator.site import build
+
+from conftest import ROOT
+from htmlcheck import active_parts, content_of
+
+
+def _copy_config(project: Path) -> Path:
+    for name in ("mkdocs.yml",):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "docs", project / "docs")
+    return project / "mkdocs.yml"
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    from conftest import CORPUS
+    project = tmp_path_factory.mktemp("site") / "project"
+    shutil.copytree(CORPUS, project)
+    config = _copy_config(project)
+    build(config, project / "content", project / "site")
+    return project / "site"
+
+
+def test_committed_schema_matches_a_fresh_export():
+    for name, data in schema.schemas().items():
+        committed = (ROOT / "schema" / name).read_text(encoding="utf-8")
+        assert committed == schema.dumps(data), f"schema/{name} is stale: run `parallax schema`"
+
+
+def test_schema_is_draft07_without_defs():
+    for data in schema.schemas().values():
+        assert data["$schema"] == "http://json-schema.org/draft-07/schema#"
+        assert "$defs" not in json.dumps(data)
+
+
+def test_fixture_site_has_every_page(fixture_site):
+    for page in ("index.html", "items/index.html",
+                 "items/council-bulldozes-the-bike-lane-plan/index.html", "outlets/index.html",
+                 "stakeholders/index.html", "glossary/index.html", "timeline/index.html",
+                 "coverage/index.html", "methodology/index.html", "methodology/checks/index.html",
+                 "teachers/index.html", "teachers/handouts/index.html", "data/digest.json",
+                 "data/items.csv", "data/schema/item.schema.json", "feed.xml", "corrections.xml",
+                 "data/records/council-bulldozes-the-bike-lane-plan.yaml"):
+        assert (fixture_site / page).is_file(), page
+
+
+def _html_pages(site: Path):
+    return sorted(site.rglob("*.html"))
+
+
+def test_no_page_loads_anything_from_a_third_party(fixture_site):
+    pattern = re.compile(r'(?:src|href)="(https?:)?//(?!riverside|gazette|city\.|cyclists|press\.|institute)', re.I)
+    for page in _html_pages(fixture_site):
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', text):
+            assert not re.match(r"(https?:)?//", m.group(1)), (page, m.group(1))
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_internal_links_resolve(fixture_site):
+    for page in _html_pages(fixture_site):
+        text = page.read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"#:?]+)(?:#[^"]*)?"', text):
+            if href.startswith("//"):
+                continue
+            base = fixture_site if href.startswith("/") else page.parent
+            target = (base / href.lstrip("/")).resolve()
+            if href.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            assert target.exists(), f"{page.relative_to(fixture_site)} links to missing {href}"
+
+
+def test_item_page_has_no_active_content_from_records(fixture_site):
+    page = fixture_site / "items/council-bulldozes-the-bike-lane-plan/index.html"
+    assert active_parts(content_of(page.read_text(encoding="utf-8"))) == []
+
+
+def test_json_ld_is_valid_and_matches_the_record(fixture_site):
+    text = (fixture_site / "items/council-bulldozes-the-bike-lane-plan/index.html").read_text()
+    [raw] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    data = json.loads(raw)
+    assert data["headline"] == "Transport committee votes to drop the river bike path"
+    assert data["prov:wasDerivedFrom"][0]["@id"] == "https://riverside-watch.example.org/tag/bike-lanes"
+    assert data["isBasedOn"]["text"].startswith("The council's puppet")
+
+
+def _digest_of(site: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        h.update(path.relative_to(site).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def test_two_builds_are_byte_identical(fixture_site, tmp_path):
+    project = fixture_site.parent
+    build(project / "mkdocs.yml", project / "content", tmp_path / "again")
+    assert _digest_of(fixture_site) == _digest_of(tmp_path / "again")
+
+
+def test_build_refuses_content_with_errors(tmp_path):
+    from conftest import CORPUS
+    from mkdocs.exceptions import Abort, PluginError
+
+    project = tmp_path / "project"
+    shutil.copytree(CORPUS, project)
+    config = _copy_config(project)
+    item = project / "content/items/council-bulldozes-the-bike-lane-plan.yaml"
+    item.write_text(item.read_text().replace("voted 5 to 2", "massacred the plan, voting 5 to 2"))
+    with pytest.raises((PluginError, Abort)):
+        build(config, project / "content", project / "site")
+    assert not (project / "site").exists()
+
+
+@pytest.mark.slow
+def test_bundled_digest_builds_strict(tmp_path):
+    build(ROOT / "mkdocs.yml", ROOT / "content", tmp_path / "site")
+    items = sorted(p.parent.name for p in (tmp_path / "site/items").glob("*/index.html"))
+    assert len(items) == 10
