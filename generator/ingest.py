@@ -183,13 +183,14 @@ def plan(seed_paths: list[Path], content: Path, project_root: Path, fmt: str | N
          prefill: Prefill | None = None) -> Plan:
     """Decide, for every item of every seed, whether to create it, leave it, or report a conflict."""
     ledger, problems = survey(content, project_root)
-    actions, copies = [], []
-    for path in seed_paths:
-        part = plan_seed(path, ledger, fmt, prefill)
-        actions += part.actions
-        problems += part.problems
-        copies += part.copies
-    return Plan(actions, problems, copies)
+    return combine([plan_seed(path, ledger, fmt, prefill) for path in seed_paths], problems)
+
+
+def combine(plans: list[Plan], problems: list[Problem]) -> Plan:
+    """One plan from the plans of several seeds, after ``problems`` found before them."""
+    return Plan([a for p in plans for a in p.actions],
+                [*problems, *(q for p in plans for q in p.problems)],
+                [c for p in plans for c in p.copies])
 
 
 def plan_seed(path: Path, ledger: Ledger, fmt: str | None = None,
@@ -249,7 +250,8 @@ def _existing(key: tuple, item: SeedItem, ledger: Ledger) -> Action:
     return Action("conflict", item_id, target, key[0], item.position,
                   f"the seed's excerpt for item {item.position} of {key[0]} no longer matches "
                   f"the one {item_id} was made from (sha256 differs); both are left as they "
-                  "are: compare them and update the record's excerpt and sha256 by hand")
+                  "are: restore the seed if it was edited by mistake, or copy the new excerpt "
+                  f"into the record with sha256 {sha256(item.excerpt)}")
 
 
 def _create(path: Path, doc: SeedDoc, item: SeedItem, ledger: Ledger, prefill):

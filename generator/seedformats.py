@@ -342,7 +342,8 @@ def _signature(el, parents: dict) -> tuple:
 
 def _repeated_blocks(root, parents: dict) -> list[list]:
     """Items made of repeated elements: the largest group of headings in the same place of the
-    page (same tags and classes above them), each with what belongs to it alone."""
+    page (the same tags above them), each with what belongs to it alone: its largest ancestor
+    holding no other heading of the group, or, in a flat list, its siblings up to the next."""
     groups: dict[tuple, list] = {}
     for el in root.iter():
         if _tag(el) in _HEADINGS and element_text(el).strip() and not _chrome(el, parents):
@@ -356,22 +357,23 @@ def _repeated_blocks(root, parents: dict) -> list[list]:
         while node is not None:
             count[node] = count.get(node, 0) + 1
             node = parents.get(node)
-    heads = set(best)
-    blocks = []
+    blocks, flat, heads = [], {}, set(best)
     for h in best:
         node = h
         while (parent := parents.get(node)) is not None and count.get(parent) == 1 \
                 and _tag(parent) not in ("body", "html", "main"):
             node = parent
-        blocks.append([node] if node is not h else _following(h, parents, heads, count))
+        blocks.append([node] if node is not h else _following(h, parents[h], heads, count, flat))
     return blocks
 
 
-def _following(h, parents: dict, heads: set, count: dict) -> list:
+def _following(h, parent, heads: set, count: dict, flat: dict) -> list:
     """A heading in a flat list, with its siblings up to the next heading of the list."""
-    siblings = list(parents[h])
+    if parent not in flat:  # each parent's children are listed and indexed once
+        flat[parent] = (list(parent), {c: i for i, c in enumerate(parent)})
+    siblings, index = flat[parent]
     block = [h]
-    for sib in siblings[siblings.index(h) + 1:]:
+    for sib in (siblings[i] for i in range(index[h] + 1, len(siblings))):
         if sib in heads or count.get(sib):
             break
         block.append(sib)
@@ -595,8 +597,8 @@ def parse_markdown(text: str) -> tuple[str, list[SeedItem]]:
     """Markdown with one `##` headline per item; the `#` headline, if any, is the page title.
 
     The excerpt is the text under the headline, up to the next `##` or `#`, as plain text: links
-    keep their words, emphasis markers, HTML tags and fenced code blocks are dropped. A link in the headline (or a
-    `Read more` link) becomes the item's link."""
+    keep their words; emphasis markers, HTML tags and fenced code blocks are dropped. A link in
+    the headline (or a `Read more` link) becomes the item's link."""
     title, sections = _md_sections(_front_matter(text.split("\n")))
     items = []
     for heading, body in sections:
