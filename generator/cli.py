@@ -93,8 +93,7 @@ def ingest(seeds: tuple[Path, ...], content: Path, fmt: str | None, dry_run: boo
             plans.append(ing.plan_seed(seed, ledger, format_name(fmt) if fmt else None, prefill))
             if not interactive:
                 click.echo(_seed_line(seed, plans[-1], dry_run))
-    result = ing.Plan([a for p in plans for a in p.actions], problems + [q for p in plans for q in p.problems],
-                      [c for p in plans for c in p.copies])
+    result = ing.combine(plans, problems)
     problems = result.problems + _write(result, dry_run, interactive)
     problems += [Problem(str(a.path), 1, "ingest-conflict", a.message)
                  for a in result.actions if a.kind == "conflict"]
