@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from . import lexicon as lex
+from . import seedformats
 from .load import Digest, Located
 from .models import Item, Source
 from .problems import Problem, Severity
@@ -98,10 +99,22 @@ class Context:
         return names
 
     def seed_text(self, rel: str) -> str | None:
+        """A seed file's text, decoded as ingest decodes it; read once per file."""
         cache = self.__dict__.setdefault("_seeds", {})
         if rel not in cache:
             cache[rel] = _read_seed(self.digest.project_root, rel)
         return cache[rel]
+
+    def seed_items(self, rel: str, fmt: str) -> tuple | None:
+        """The items of a seed file read as ``fmt``, parsed once per file and format."""
+        cache = self.__dict__.setdefault("_seed_items", {})
+        if (rel, fmt) not in cache:
+            text = self.seed_text(rel)
+            try:
+                cache[rel, fmt] = tuple(seedformats.read_items(text, fmt)[1]) if text else None
+            except seedformats.SeedError:
+                cache[rel, fmt] = None
+        return cache[rel, fmt]
 
 
 def _fold(text: str) -> str:
@@ -109,12 +122,9 @@ def _fold(text: str) -> str:
 
 
 def _read_seed(project_root: Path, rel: str) -> str | None:
-    path = project_root / rel
     try:
-        if path.stat().st_size > 50_000_000:
-            return None
-        return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError):
+        return seedformats.read_text(project_root / rel)
+    except seedformats.SeedError:
         return None
 
 
@@ -276,10 +286,12 @@ def dates(ctx: Context):
 
 @check("seed", "error", "Consistency")
 def seed_integrity(ctx: Context):
-    """The seed excerpt is unchanged: its hash matches and it is still found verbatim in its seed file.
+    """The seed excerpt is unchanged: its hash matches and the seed file still holds it.
 
     A seed is never edited; records point into it. The seed file must lie inside the project's
-    `seeds/` folder."""
+    `seeds/` folder. The excerpt of a plain-text seed must be found in it verbatim; that of an
+    html, feed or markdown seed must equal the text of item `position` when the seed is read
+    again as `seed.format` (or, when that is empty, as its content says)."""
     seeds_dir = (ctx.digest.project_root / "seeds").resolve()
     for e in _items(ctx):
         seed = e.value.seed
@@ -290,16 +302,37 @@ def seed_integrity(ctx: Context):
                     "the seed) or the hash is stale")
         rel = Path(seed.file)
         target = (ctx.digest.project_root / rel).resolve()
-        if rel.is_absolute() or ".." in rel.parts or not str(target).startswith(str(seeds_dir)):
+        if rel.is_absolute() or ".." in rel.parts or not target.is_relative_to(seeds_dir):
             yield p(e, ("seed", "file"), "seed",
                     f"seed file {seed.file!r} is outside seeds/; give a path like seeds/NAME")
             continue
         text = ctx.seed_text(seed.file)
         if text is None:
             yield p(e, ("seed", "file"), "seed", f"seed file {seed.file!r} cannot be read")
-        elif seed.excerpt.replace("\r\n", "\n") not in text:
-            yield p(e, ("seed", "excerpt"), "seed",
-                    f"the excerpt is not found verbatim in {seed.file}; restore it from the seed")
+            continue
+        if problem := _seed_excerpt(ctx, e, seed, text):
+            yield problem
+
+
+def _seed_excerpt(ctx: Context, e: Located, seed, text: str) -> Problem | None:
+    fmt = seed.format or seedformats.detect(text, Path(seed.file).suffix)
+    if fmt == "text":
+        if seed.excerpt.replace("\r\n", "\n") not in text:
+            return p(e, ("seed", "excerpt"), "seed",
+                     f"the excerpt is not found verbatim in {seed.file}; restore it from the seed")
+        return None
+    items = ctx.seed_items(seed.file, fmt)
+    if items is None:
+        return p(e, ("seed", "file"), "seed", f"seed file {seed.file!r} has no items read as "
+                 f"{fmt}; set seed.format to the format it was ingested as")
+    if seed.position > len(items):
+        return p(e, ("seed", "position"), "seed", f"{seed.file} read as {fmt} has "
+                 f"{len(items)} items, not {seed.position}; fix the position")
+    if items[seed.position - 1].excerpt != seed.excerpt:
+        return p(e, ("seed", "excerpt"), "seed",
+                 f"the excerpt differs from item {seed.position} of {seed.file} read as {fmt}; "
+                 "restore it from the seed")
+    return None
 
 
 def _explained(term: str, glossary: set[str]) -> bool:

@@ -6,6 +6,7 @@ Domain errors become `path:line: code: message` lines and exit codes: 0 clean, 1
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -14,6 +15,9 @@ import click
 
 from . import __version__
 from .problems import Problem, has_errors
+from .seedformats import ALIASES, PARSERS, format_name
+
+FORMATS = sorted({*PARSERS, *ALIASES})
 
 CONTENT = click.option("--content", "content", default="content", show_default=True,
                        type=click.Path(file_okay=False, path_type=Path),
@@ -64,69 +68,83 @@ def check(content: Path, fmt: str, strict: bool, verbose: bool):
 
 
 @main.command()
-@click.argument("seeds", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("seeds", nargs=-1, required=True, type=click.Path(path_type=Path))
 @CONTENT
-@click.option("--format", "fmt", default=None, help="Seed format, overriding detection.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default=None,
+              help="Read every seed as this format instead of judging from its content.")
 @click.option("--dry-run", is_flag=True, help="Show what would be done; write nothing.")
 def ingest(seeds: tuple[Path, ...], content: Path, fmt: str | None, dry_run: bool):
-    """Turn seed files into draft records in CONTENT/items/, never overwriting a record."""
+    """Turn seed files into draft records in CONTENT/items/, never overwriting a record.
+
+    Seeds may be plain-text digests, saved HTML listing pages, RSS or Atom feeds, or Markdown
+    with one `##` headline per item."""
     from . import ingest as ing
     from .load import load_content
     from .prefill import Prefill
-    from .seedformats import PARSERS
 
-    if fmt is not None and fmt not in PARSERS:
-        raise click.UsageError(f"unknown --format {fmt!r}; use one of {', '.join(sorted(PARSERS))}")
     root = _project_root(content)
     digest, _ = load_content(content, root) if content.is_dir() else (None, [])
     prefill = Prefill(digest) if digest is not None else None
-    placed, problems = [], []
-    for seed in seeds:
-        if dry_run:
-            placed.append(seed)
-            continue
-        target, found = ing.place_seed(seed, root)
-        problems += found
-        if not found:
-            placed.append(target)
-    result = ing.plan(placed, content, root, fmt, prefill)
-    problems += result.problems
-    actions = result.actions
-    interactive = sys.stderr.isatty() and not dry_run
-    if not dry_run:
-        with click.progressbar(actions, label="Writing records", file=sys.stderr,
-                               show_pos=True) if interactive and len(actions) > 1 else _plain(actions) as bar:
-            for action in bar:
-                ing.apply([action])
-                if not interactive:
-                    click.echo(f"{action.kind}: {action.path}", err=False)
-    else:
-        for action in actions:
-            click.echo(f"would {action.kind}: {action.path}")
-    for a in actions:
-        if a.kind == "conflict":
-            click.echo(f"{a.path}:1: ingest-conflict: {a.message}", err=True)
-    _show(problems)
-    counts = {k: sum(a.kind == k for a in actions) for k in ("create", "unchanged", "conflict")}
+    ledger, problems = ing.survey(content, root)
+    interactive = _interactive()
+    plans = []
+    with _progress(list(seeds), "Reading seeds", interactive) as bar:
+        for seed in bar:
+            plans.append(ing.plan_seed(seed, ledger, format_name(fmt) if fmt else None, prefill))
+            if not interactive:
+                click.echo(_seed_line(seed, plans[-1], dry_run))
+    result = ing.combine(plans, problems)
+    problems = result.problems + _write(result, dry_run, interactive)
+    problems += [Problem(str(a.path), 1, "ingest-conflict", a.message)
+                 for a in result.actions if a.kind == "conflict"]
+    _show(sorted(problems))
     verb = "would be " if dry_run else ""
-    click.echo(f"{counts['create']} {verb}created, {counts['unchanged']} unchanged, "
-               f"{counts['conflict']} in conflict, {len([p for p in problems if p.severity == 'error'])} "
-               "seed errors", err=True)
-    sys.exit(1 if counts["conflict"] or has_errors(problems) else 0)
+    click.echo(f"{result.count('create')} {verb}created, {result.count('unchanged')} unchanged, "
+               f"{result.count('conflict')} in conflict, "
+               f"{sum(p.severity == 'error' for p in result.problems)} errors", err=True)
+    sys.exit(1 if result.count("conflict") or has_errors(problems) else 0)
 
 
-class _plain:
-    """A stand-in for a progress bar when output is not a terminal."""
+def _interactive() -> bool:
+    return sys.stderr.isatty()
 
-    def __init__(self, items):
-        self.items = items
 
-    def __enter__(self):
-        return self.items
+def _progress(items: list, label: str, interactive: bool):
+    """A progress bar on a terminal; elsewhere the items as they are (callers print lines)."""
+    if interactive and len(items) > 1:
+        return click.progressbar(items, label=label, file=sys.stderr, show_pos=True)
+    return contextlib.nullcontext(items)
 
-    def __exit__(self, *exc):
-        return False
+
+def _seed_line(seed: Path, plan, dry_run: bool) -> str:
+    if not plan.actions:
+        return f"{seed}: " + ("not ingested; see the problems below" if plan.problems
+                              else "named again; already read")
+    create = "to create" if dry_run else "new"
+    return (f"{seed}: read as {plan.format}: {plan.count('create')} {create}, "
+            f"{plan.count('unchanged')} unchanged, {plan.count('conflict')} in conflict")
+
+
+def _write(result, dry_run: bool, interactive: bool) -> list[Problem]:
+    """Carry out the plan (or, with --dry-run, list it); problems met while writing."""
+    from . import ingest as ing
+
+    if dry_run:
+        for a in result.actions:
+            click.echo(f"{'would create' if a.kind == 'create' else a.kind}: {a.path}")
+        return []
+    for copy in result.copies:
+        ing.copy_seed(copy)
+    problems = []
+    creates = [a for a in result.actions if a.kind == "create"]
+    with _progress(creates, "Writing records", interactive) as bar:
+        for action in bar:
+            if not ing.write_record(action):
+                problems.append(Problem(str(action.path), 1, "ingest-exists",
+                                        "the record appeared while ingest ran; it is left as it is"))
+            elif not interactive:
+                click.echo(f"created: {action.path}")
+    return problems
 
 
 @main.command()

@@ -1,25 +1,28 @@
 """Stage: ingest. Input: seed files. Output: draft item records in ``content/items/``.
 
-Ingest parses a seed into items (``seedformats``), plans what to do with each against the
-records already on disk (create, unchanged, conflict), and only then writes, atomically. A
-record that exists is never rewritten: a person may have edited it. When its excerpt no longer
-matches the seed, that is a conflict to resolve by hand, reported and left alone.
+Ingest parses each seed into items (``seedformats``), plans what to do with every item against
+the records already on disk and those planned so far (create, unchanged, conflict), and only
+then writes, atomically. A record that exists is never rewritten: a person may have edited it.
+When its excerpt no longer matches the seed, that is a conflict to resolve by hand, reported
+and left alone. A seed that cannot be read gets a problem and nothing is written for it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
-import shutil
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from . import __version__, yamlio
 from .models import Item
+from .prefill import Prefill
 from .problems import Problem
 from .seedformats import SeedDoc, SeedItem, parse_seed
-from .prefill import Prefill
 
 SCHEMA_REF = "../../schema/item.schema.json"
 
@@ -32,8 +35,8 @@ def slugify(text: str, limit: int = 80) -> str:
     return slug or "item-" + hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def sha256(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -49,31 +52,56 @@ class Action:
     text: str = ""
 
 
-@dataclass
-class Existing:
-    """The records already in a content folder, indexed by where they point in their seed."""
+@dataclass(frozen=True)
+class SeedCopy:
+    """A seed from outside the project, to be kept verbatim in seeds/ before its records."""
 
+    source: Path
+    target: Path
+
+
+@dataclass(frozen=True)
+class Plan:
+    actions: list
+    problems: list
+    copies: list = field(default_factory=list)
+    format: str = ""  # how the seed was read, for a plan of one seed
+
+    def count(self, kind: str) -> int:
+        return sum(a.kind == kind for a in self.actions)
+
+
+@dataclass
+class Ledger:
+    """The records on disk plus what this run has planned so far: what each seed is planned
+    against, so that ids stay unique across seeds and a seed named twice is planned once."""
+
+    items_dir: Path
+    project_root: Path
     ids: set = field(default_factory=set)
     by_seed: dict = field(default_factory=dict)  # (file, position) -> (id, sha256)
-    problems: list = field(default_factory=list)
+    unreadable: list = field(default_factory=list)
+    seeds: dict = field(default_factory=dict)  # seed file -> sha256 of its bytes
 
 
-def scan_existing(items_dir: Path, project_root: Path) -> Existing:
-    found = Existing()
-    if not items_dir.is_dir():
-        return found
-    for path in sorted(items_dir.glob("*.yaml")):
-        found.ids.add(path.stem)
+def survey(content: Path, project_root: Path) -> tuple[Ledger, list[Problem]]:
+    """The records already in a content folder, indexed by where they point in their seed."""
+    ledger = Ledger(content / "items", project_root)
+    problems: list[Problem] = []
+    if not ledger.items_dir.is_dir():
+        return ledger, problems
+    for path in sorted(ledger.items_dir.glob("*.yaml")):
+        ledger.ids.add(path.stem)
         display = _display(path, project_root)
-        doc, problems = yamlio.load(path, display)
+        doc, found = yamlio.load(path, display)
         seed = doc.data.get("seed") if doc and isinstance(doc.data, dict) else None
         if not isinstance(seed, dict):
-            found.problems += problems or [Problem(display, 1, "ingest-unreadable",
-                                                   "record has no readable seed; it is left as it is")]
+            ledger.unreadable.append(display)
+            problems += found or [Problem(display, 1, "ingest-unreadable",
+                                          "record has no readable seed; it is left as it is")]
             continue
-        key = (seed.get("file"), seed.get("position"))
-        found.by_seed[key] = (path.stem, seed.get("sha256"))
-    return found
+        ledger.by_seed[(seed.get("file"), seed.get("position"))] = (path.stem, seed.get("sha256"))
+    return ledger, problems
 
 
 def _display(path: Path, root: Path) -> str:
@@ -83,85 +111,160 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def draft_record(doc: SeedDoc, item: SeedItem, item_id: str, prefill: Prefill | None) -> dict:
-    """The draft record for one seed item: what the seed says, and nothing invented."""
-    seed = {"file": doc.file, "position": item.position, "excerpt": item.excerpt,
-            "sha256": sha256(item.excerpt)}
-    if item.link:
-        seed["link"] = item.link
-    note = (f"Item {item.position} of the seed file {doc.file}"
-            + (f" (page title: {doc.title!r})" if doc.title else "")
-            + "; the page's public address is not yet identified.")
-    provenance = [{"role": "seed-page", "outlet": "", "url": "", "title": doc.title,
-                   "date": "", "accessed": "", "status": "unverified", "note": note}]
-    if item.link:
-        provenance[0] = {"role": "seed-page", "outlet": "", "url": item.link,
-                         "title": item.title, "date": item.date, "accessed": "",
-                         "status": "unverified",
-                         "note": f"The item's own link in the seed file {doc.file}; not yet checked."}
-    record = {
-        "id": item_id,
-        "title": item.title,
-        "neutral_title": "",
-        "status": "draft",
-    }
-    if item.date:
-        record["date"] = {"value": item.date, "precision": _precision(item.date),
-                          "basis": item.date_basis or "date given in the seed; not yet checked"}
-    record["seed"] = seed
-    record["provenance"] = provenance
-    if prefill is not None:
-        record = prefill.apply(record, item)
-    record.setdefault("summary", "")
-    record["prepared_by"] = f"parallax ingest {__version__}"
-    return {k: record[k] for k in Item.model_fields if k in record}
+# --- the draft record -----------------------------------------------------------------------
+
+def _past(value: str) -> str:
+    """``value`` if it is not after today, else "": a date to come is not when an item happened."""
+    return value if value and value <= dt.date.today().isoformat()[: len(value)] else ""
 
 
 def _precision(value: str) -> str:
     return {10: "day", 7: "month"}.get(len(value), "year")
 
 
-@dataclass(frozen=True)
-class Plan:
-    actions: list
-    problems: list
+def _date(value: str, basis: str) -> dict:
+    return {"value": value, "precision": _precision(value), "basis": basis}
+
+
+def _seed_page(doc: SeedDoc, item: SeedItem) -> dict:
+    """The first provenance link: the item's own link when the seed gave one, else the page."""
+    if item.link:
+        return {"role": "seed-page", "outlet": "", "url": item.link, "title": item.title,
+                "date": item.date, "accessed": "", "status": "unverified",
+                "note": f"The item's own link in the seed file {doc.file}; not yet checked."}
+    note = (f"Item {item.position} of the seed file {doc.file}"
+            + (f" (page title: {doc.title!r})" if doc.title else "")
+            + "; the page's public address is not yet identified.")
+    return {"role": "seed-page", "outlet": "", "url": "", "title": doc.title, "date": "",
+            "accessed": "", "status": "unverified", "note": note}
+
+
+def draft_record(doc: SeedDoc, item: SeedItem, item_id: str, prefill: Prefill | None) -> dict:
+    """The draft record for one seed item: what the seed says, and nothing invented."""
+    item = replace(item, date=_past(item.date))
+    seed = {"file": doc.file, "format": doc.format, "position": item.position,
+            "excerpt": item.excerpt, "sha256": sha256(item.excerpt)}
+    if item.link:
+        seed["link"] = item.link
+    record = {"id": item_id, "title": item.title, "neutral_title": "", "status": "draft"}
+    if item.date:
+        record["date"] = _date(item.date, item.date_basis or "date given in the seed; not yet checked")
+    record["seed"] = seed
+    record["provenance"] = [_seed_page(doc, item)]
+    if prefill is not None:
+        record = prefill.apply(record, item, doc.title)
+    if "date" not in record and _past(doc.date):
+        record["date"] = _date(doc.date, doc.date_basis)
+    record.setdefault("summary", "")
+    record["prepared_by"] = f"parallax ingest {__version__}"
+    return {k: record[k] for k in Item.model_fields if k in record}
+
+
+def _invalid(record: dict) -> str:
+    """Why ``record`` would not load, or "" (a safety net: ingest never writes a broken record)."""
+    try:
+        Item.model_validate(record)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+    return ""
+
+
+# --- planning -------------------------------------------------------------------------------
+
+def seed_target(path: Path, project_root: Path) -> Path:
+    """Where the seed is kept: itself when it is already under seeds/, else seeds/<name>."""
+    seeds = (project_root / "seeds").resolve()
+    resolved = path.resolve()
+    return resolved if resolved.is_relative_to(seeds) else seeds / path.name
 
 
 def plan(seed_paths: list[Path], content: Path, project_root: Path, fmt: str | None = None,
          prefill: Prefill | None = None) -> Plan:
     """Decide, for every item of every seed, whether to create it, leave it, or report a conflict."""
-    items_dir = content / "items"
-    existing = scan_existing(items_dir, project_root)
-    problems = list(existing.problems)
-    actions: list[Action] = []
-    taken = set(existing.ids)
-    for path in seed_paths:
-        doc, found = parse_seed(path, _seed_rel(path, project_root), fmt)
-        problems += found
-        if doc is None:
-            continue
-        for item in doc.items:
-            key = (doc.file, item.position)
-            digest = sha256(item.excerpt)
-            if key in existing.by_seed:
-                item_id, old = existing.by_seed[key]
-                target = items_dir / f"{item_id}.yaml"
-                if old == digest:
-                    actions.append(Action("unchanged", item_id, target, doc.file, item.position))
-                else:
-                    actions.append(Action(
-                        "conflict", item_id, target, doc.file, item.position,
-                        f"the seed's excerpt for item {item.position} changed since {item_id} was "
-                        "made; the record is left as it is: compare the two and update the record "
-                        "(excerpt and sha256) by hand"))
-                continue
-            item_id = _unique(slugify(item.title), taken)
-            taken.add(item_id)
-            record = draft_record(doc, item, item_id, prefill)
-            text = yamlio.dump(record, SCHEMA_REF)
-            actions.append(Action("create", item_id, items_dir / f"{item_id}.yaml", doc.file,
-                                  item.position, text=text))
-    return Plan(actions, problems)
+    ledger, problems = survey(content, project_root)
+    return combine([plan_seed(path, ledger, fmt, prefill) for path in seed_paths], problems)
+
+
+def combine(plans: list[Plan], problems: list[Problem]) -> Plan:
+    """One plan from the plans of several seeds, after ``problems`` found before them."""
+    return Plan([a for p in plans for a in p.actions],
+                [*problems, *(q for p in plans for q in p.problems)],
+                [c for p in plans for c in p.copies])
+
+
+def plan_seed(path: Path, ledger: Ledger, fmt: str | None = None,
+              prefill: Prefill | None = None) -> Plan:
+    """The plan for one seed, against ``ledger``, which it updates with what it plans."""
+    target = seed_target(path, ledger.project_root)
+    rel = "seeds/" + target.relative_to((ledger.project_root / "seeds").resolve()).as_posix()
+    doc, problems = parse_seed(path, rel, fmt)
+    if doc is None:
+        return Plan([], problems)
+    digest = sha256(path.read_bytes())
+    if (clash := _name_clash(path, target, rel, digest, ledger)) is not None:
+        return Plan([], [clash] if clash else [])
+    ledger.seeds[rel] = digest
+    copies = [SeedCopy(path, target)] if path.resolve() != target and not target.exists() else []
+    actions, problems, blocked = [], [], 0
+    for item in doc.items:
+        key = (doc.file, item.position)
+        if key in ledger.by_seed:
+            actions.append(_existing(key, item, ledger))
+        elif ledger.unreadable:
+            blocked += 1
+        else:
+            action, problem = _create(path, doc, item, ledger, prefill)
+            actions += [action] if action else []
+            problems += [problem] if problem else []
+    if blocked:
+        problems.append(Problem(str(path), 1, "ingest-blocked",
+                                f"{blocked} new item(s) not created: {len(ledger.unreadable)} "
+                                "record(s) cannot be read (see above) and may already hold items "
+                                "of this seed; fix them and run ingest again"))
+    if not any(a.kind == "create" for a in actions):
+        copies = []
+    return Plan(actions, problems, copies, doc.format)
+
+
+def _name_clash(path: Path, target: Path, rel: str, digest: str, ledger: Ledger):
+    """A problem when another seed already has this name; "" when this very seed was already
+    planned in this run (nothing more to do); None when all is well."""
+    if rel in ledger.seeds:
+        if ledger.seeds[rel] == digest:
+            return ""
+        return Problem(str(path), 1, "ingest-seed-name",
+                       f"another seed named {path.name} is also being ingested; rename one")
+    if path.resolve() != target and target.exists() and sha256(target.read_bytes()) != digest:
+        return Problem(str(path), 1, "ingest-seed-name",
+                       f"a different seed named {path.name} is already in seeds/ (a seed is never "
+                       "replaced); rename the new file")
+    return None
+
+
+def _existing(key: tuple, item: SeedItem, ledger: Ledger) -> Action:
+    item_id, old = ledger.by_seed[key]
+    target = ledger.items_dir / f"{item_id}.yaml"
+    if old == sha256(item.excerpt):
+        return Action("unchanged", item_id, target, key[0], item.position)
+    return Action("conflict", item_id, target, key[0], item.position,
+                  f"the seed's excerpt for item {item.position} of {key[0]} no longer matches "
+                  f"the one {item_id} was made from (sha256 differs); both are left as they "
+                  "are: restore the seed if it was edited by mistake, or copy the new excerpt "
+                  f"into the record with sha256 {sha256(item.excerpt)}")
+
+
+def _create(path: Path, doc: SeedDoc, item: SeedItem, ledger: Ledger, prefill):
+    item_id = _unique(slugify(item.title or item.excerpt[:80] or item.link), ledger.ids)
+    record = draft_record(doc, item, item_id, prefill)
+    if why := _invalid(record):
+        return None, Problem(str(path), 1, "ingest-item",
+                             f"item {item.position} ({item.title[:60]!r}) cannot become a "
+                             f"record ({why}); it is left out")
+    ledger.ids.add(item_id)
+    ledger.by_seed[(doc.file, item.position)] = (item_id, sha256(item.excerpt))
+    return Action("create", item_id, ledger.items_dir / f"{item_id}.yaml", doc.file,
+                  item.position, text=yamlio.dump(record, SCHEMA_REF)), None
 
 
 def _unique(slug: str, taken: set) -> str:
@@ -173,41 +276,22 @@ def _unique(slug: str, taken: set) -> str:
     return f"{slug}-{n}"
 
 
-def _seed_rel(path: Path, project_root: Path) -> str:
-    """The seed's path as records name it: under the project's seeds/ folder."""
-    try:
-        return path.resolve().relative_to(project_root.resolve()).as_posix()
-    except ValueError:
-        return f"seeds/{path.name}"
+# --- writing --------------------------------------------------------------------------------
+
+def copy_seed(copy: SeedCopy) -> bool:
+    """Keep a seed verbatim in seeds/ (atomically; an existing file is never replaced)."""
+    return yamlio.write_new(copy.target, copy.source.read_bytes())
 
 
-def place_seed(path: Path, project_root: Path) -> tuple[Path, list[Problem]]:
-    """Make sure the seed is kept verbatim in seeds/; copy it there when it comes from elsewhere."""
-    seeds = (project_root / "seeds")
-    try:
-        rel = path.resolve().relative_to(project_root.resolve())
-        if rel.parts and rel.parts[0] == "seeds":
-            return path, []
-    except ValueError:
-        pass
-    target = seeds / path.name
-    if target.exists():
-        if target.read_bytes() == path.read_bytes():
-            return target, []
-        return path, [Problem(str(path), 1, "ingest-seed-name",
-                              f"a different seed named {path.name} is already in seeds/; "
-                              "rename the new file")]
-    seeds.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(path, tmp)
-    tmp.replace(target)
-    return target, []
+def write_record(action: Action) -> bool:
+    """Write one planned record. False (and nothing written) if the file exists by now."""
+    return action.kind == "create" and yamlio.write_new(action.path, action.text)
 
 
-def apply(actions: list[Action]) -> None:
-    """Write the records the plan creates. Existing records are never touched."""
-    for a in actions:
-        if a.kind == "create":
-            if a.path.exists():  # appeared since planning: never overwrite
-                continue
-            yamlio.write_atomic(a.path, a.text)
+def apply(result: Plan) -> list[Action]:
+    """Copy the seeds, then write the records the plan creates; return the records written.
+
+    Seeds go first so that a record never points at a seed that is not there."""
+    for copy in result.copies:
+        copy_seed(copy)
+    return [a for a in result.actions if write_record(a)]

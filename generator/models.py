@@ -19,6 +19,7 @@ Date = Annotated[str, Field(pattern=ISO_DATE, description="ISO date: YYYY, YYYY-
 MaybeDate = Annotated[str, Field(pattern=ISO_DATE_OR_EMPTY,
                                  description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or empty when unknown")]
 Text = Annotated[str, Field(max_length=20_000)]
+MAX_EXCERPT = 100_000
 Markdown = Annotated[str, Field(max_length=50_000, description="Markdown: emphasis, lists, http(s) links; never raw HTML")]
 Url = Annotated[str, Field(max_length=2_000, description="An http or https URL, or empty when not located")]
 
@@ -51,8 +52,12 @@ class Seed(Model):
     """Where in a seed file this item's excerpt stands."""
 
     file: Text = Field(description="The seed file, relative to the project root (seeds/...)")
+    format: Literal["", "text", "html", "feed", "markdown"] = Field(
+        "", description="How the seed was read: text, html, feed or markdown (empty: judged "
+                        "from the file's content, as ingest does)")
     position: int = Field(ge=1, description="1-based position of the item in the seed")
-    excerpt: Text = Field(description="The excerpt, verbatim from the seed")
+    excerpt: str = Field(max_length=MAX_EXCERPT, description="The excerpt: verbatim from a text seed; for html, feed and "
+                                      "markdown seeds, the item's text as ingest reads it")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the UTF-8 excerpt")
     link: Url = Field("", description="The item's own link in the seed, where it had one")
 
@@ -141,6 +146,8 @@ class Outlet(Model):
 
     id: Slug = Field(description="Unique id, referenced from provenance links")
     name: Text = Field(description="The outlet's name")
+    spellings: list[Text] = Field(default_factory=list,
+                                  description="Other names and spellings, for ingest and search")
     kind: Text = Field(description="e.g. state-media, semi-official-agency, advocacy-group, ngo, "
                                    "independent-media, intergovernmental, government, unknown")
     country: Text = Field("", description="Where it is based")

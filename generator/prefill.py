@@ -7,6 +7,7 @@ date written in the item. Every proposal is marked unverified; nothing is invent
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -42,11 +43,18 @@ class _Known:
 
 
 def find_date(text: str) -> tuple[str, str] | None:
-    """The first date written in ``text`` as (ISO value, the words it was read from)."""
+    """The first real calendar date written in ``text`` as (ISO value, the words it was read
+    from); a day is preferred to a month. Impossible dates (31 February) and dates still to
+    come are passed over."""
     for regex, parts in _DATE_PATTERNS:
-        m = regex.search(text)
-        if m:
+        for m in regex.finditer(text):
             y, mo, d = parts(m)
+            try:
+                day = dt.date(int(y), int(mo), int(d or 1))
+            except ValueError:
+                continue
+            if day > dt.date.today():  # a plan or a typo, not when the item happened
+                continue
             return (f"{y}-{mo}-{d}" if d else f"{y}-{mo}"), m.group(0)
     return None
 
@@ -57,7 +65,7 @@ class Prefill:
     def __init__(self, digest: Digest):
         self.actors = [k for k in (self._known(e.value.id, [e.value.name, *e.value.spellings])
                                    for e in digest.actors) if k]
-        self.outlets = [k for k in (self._known(e.value.id, [e.value.name])
+        self.outlets = [k for k in (self._known(e.value.id, [e.value.name, *e.value.spellings])
                                     for e in digest.outlets) if k]
         self.terms = []
         for e in digest.lexicon:
@@ -72,19 +80,34 @@ class Prefill:
         regex = _names_regex(names)
         return _Known(ident, regex) if regex else None
 
-    def apply(self, record: dict, item) -> dict:
+    def apply(self, record: dict, item, page_title: str = "") -> dict:
+        """``record`` with the proposals for ``item`` added; every one marked unverified."""
         text = f"{item.title}\n{item.excerpt}"
-        record = dict(record)
-        outlets = [k.id for k in self.outlets if k.regex.search(text)]
-        for oid in outlets:
+        record = dict(record, provenance=[dict(link) for link in record["provenance"]])
+        self._seed_outlet(record["provenance"][0], page_title)
+        for oid in (k.id for k in self.outlets if k.regex.search(text)):
             record["provenance"].append({
                 "role": "original-report", "outlet": oid, "url": "", "title": "", "date": "",
                 "accessed": "", "status": "unverified",
-                "note": "proposed by ingest: the outlet is named in the excerpt; not yet checked"})
+                "note": "proposed by ingest: the outlet is named in the item; not yet checked"})
         speakers = [{"actor": k.id, "role_at_time": "", "status": "unverified"}
                     for k in self.actors if k.regex.search(text)]
         if speakers:
             record["speakers"] = speakers
+        if framing := self._framing(text):
+            record["framing"] = framing
+        if "date" not in record and (date := _item_date(item)):
+            record["date"] = date
+        return record
+
+    def _seed_outlet(self, link: dict, page_title: str) -> None:
+        """Propose the seed page's outlet when exactly one known outlet is named in its title."""
+        found = [k.id for k in self.outlets if page_title and k.regex.search(page_title)]
+        if len(found) == 1 and not link["outlet"]:
+            link["outlet"] = found[0]
+            link["note"] += " Outlet proposed by ingest from the page title; not yet checked."
+
+    def _framing(self, text: str) -> list[dict]:
         framing, seen = [], set()
         for hit in lex.find(self.terms, text):
             key = hit.text.casefold()
@@ -94,11 +117,15 @@ class Prefill:
             who = f", used by {hit.term.used_by}" if hit.term.used_by else ""
             framing.append({"term": hit.text,
                             "note": f"proposed by ingest: lexicon term '{hit.term.term}'{who}; review"})
-        if framing:
-            record["framing"] = framing
-        if "date" not in record and (found := find_date(item.excerpt)):
+        return framing
+
+
+def _item_date(item) -> dict | None:
+    """A date written in the excerpt (or else the headline), with its precision and basis."""
+    for where, text in (("excerpt", item.excerpt), ("headline", item.title)):
+        if found := find_date(text):
             value, words = found
-            record["date"] = {"value": value, "precision": "day" if len(value) == 10 else "month",
-                              "basis": f"proposed by ingest from the words {words!r} in the "
-                                       "excerpt; not checked"}
-        return record
+            return {"value": value, "precision": "day" if len(value) == 10 else "month",
+                    "basis": f"proposed by ingest from the words {words!r} in the {where}; "
+                             "not checked"}
+    return None

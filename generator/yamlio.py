@@ -232,6 +232,39 @@ def dump(data: Any, schema_ref: str | None = None) -> str:
     return head + body
 
 
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write_new(path: Path, data: str | bytes) -> bool:
+    """Create ``path`` with ``data``, whole or not at all, and never over an existing file.
+
+    The data goes to a temporary file first, which is then linked into place: the link fails if
+    the file appeared meanwhile, so nothing is overwritten, and an interruption leaves either no
+    file or the complete one. Returns False when the file already exists."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        _write_synced(tmp, data.encode("utf-8") if isinstance(data, str) else data)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: replace, after one more look
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` so that the file is either the old one or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
