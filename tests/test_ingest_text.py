@@ -62,7 +62,7 @@ def test_changed_seed_is_a_conflict(tmp_path):
     kept = record.read_bytes()
     seed.write_text("Page\n\nHeadline one\n\nBody one, changed.\n\nRead more\n")
     dry = runner.invoke(main, ["ingest", str(seed), "--content", str(content), "--dry-run"])
-    assert "would conflict" in dry.output
+    assert "1 in conflict" in dry.output
     result = runner.invoke(main, ["ingest", str(seed), "--content", str(content)])
     assert result.exit_code == 1 and "ingest-conflict" in result.output
     assert record.read_bytes() == kept
