@@ -452,6 +452,7 @@ def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
                              total=total, prev_path=prev_p, next_path=next_p,
                              title=title_meta("What could not be verified")))
     pages.append(render_checks())
+    pages.append(render_reference())
     pages += [render_handout(view, e) for e in view.items]
     for path, chunk, n, total, prev_p, next_p in paginate(view.items, "teachers/handouts/index.md", 20):
         pages.append(_render("handout.md.j2", path, items=[e.value for e in chunk], view=view,
@@ -473,3 +474,41 @@ def data_files(digest: Digest) -> dict[str, str]:
     out = {f"data/{name}": text for name, text in files(digest).items()}
     out.update(feeds(digest, plain))
     return out
+
+
+def render_reference() -> Page:
+    """The record format reference, generated from the models' field descriptions."""
+    from .models import REGISTRIES, Item, Model
+
+    def rows(model: type[Model]):
+        out = []
+        for name, field in model.model_fields.items():
+            out.append((field.alias or name, field.description or "",
+                        "required" if field.is_required() else "optional"))
+        return out
+
+    nested = {}
+    for model in [Item, *REGISTRIES.values()]:
+        for field in model.model_fields.values():
+            for sub in _models_in(field.annotation):
+                nested.setdefault(sub.__name__, sub)
+    sections = [("content/items/&lt;id&gt;.yaml", "Item", rows(Item))]
+    sections += [(f"content/{name}.yaml (a list)", model.__name__, rows(model))
+                 for name, model in REGISTRIES.items()]
+    sections += [(f"inside other records", name, rows(model))
+                 for name, model in sorted(nested.items())]
+    return _render("reference.md.j2", "guides/record-reference.md", sections=sections,
+                   title=title_meta("Record format reference"))
+
+
+def _models_in(annotation) -> list:
+    from typing import get_args
+
+    from .models import Model
+
+    found = []
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        found.append(annotation)
+    for arg in get_args(annotation):
+        found += _models_in(arg)
+    return found

@@ -109,3 +109,14 @@ def test_pagination_bounds_listing_pages():
     assert [p[0] for p in pages] == ["items/index.md", "items/page-2.md", "items/page-3.md"]
     assert [len(p[1]) for p in pages] == [50, 50, 20]
     assert pages[1][4] == "items/index.md" and pages[1][5] == "items/page-3.md"
+
+
+def test_reference_documents_every_field():
+    from generator.models import REGISTRIES, Item
+
+    page = render.render_reference().text
+    for model in [Item, *REGISTRIES.values()]:
+        assert f"## {model.__name__}" in page
+        for name, field in model.model_fields.items():
+            assert f"`{field.alias or name}`" in page, (model.__name__, name)
+            assert field.description, f"{model.__name__}.{name} has no description"
