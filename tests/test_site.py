@@ -73,6 +73,18 @@ def test_internal_links_resolve(fixture_site):
             assert target.exists(), f"{page.relative_to(fixture_site)} links to missing {href}"
 
 
+HOOKS = ("parallax-original", "parallax-summary", "parallax-perspective", "data-stakeholder",
+         "parallax-provenance-link", "parallax-questions")
+
+
+def test_stable_hooks_are_on_the_item_page_and_documented(fixture_site):
+    """The hooks are a public interface (styles, scripts, tests): documented, and never dropped."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    page = (fixture_site / "items/council-bulldozes-the-bike-lane-plan/index.html").read_text()
+    assert [hook for hook in HOOKS if f"`{hook}`" not in readme] == []
+    assert [hook for hook in HOOKS if hook not in page] == []
+
+
 def test_item_page_has_no_active_content_from_records(fixture_site):
     page = fixture_site / "items/council-bulldozes-the-bike-lane-plan/index.html"
     assert active_parts(content_of(page.read_text(encoding="utf-8"))) == []
