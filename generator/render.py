@@ -211,6 +211,12 @@ class View:
         heard = {pv.stakeholder for pv in item.perspectives}
         return [s for s in self.stakeholder_list if s.id not in heard]
 
+    def perspective_rows(self, item):
+        """(stakeholder id, perspective or None) for every party, gaps in their display place."""
+        rows = [(pv.stakeholder, pv) for pv in item.perspectives]
+        rows += [(s.id, None) for s in self.missing(item)]
+        return sorted(rows, key=lambda row: self.order.get(row[0], (10**9, row[0])))
+
     def heard(self, sid: str) -> int:
         """On how many items the party has a stated or general position."""
         return sum(pv.status != "no-statement-found" for _, pv in self.by_stakeholder.get(sid, []))

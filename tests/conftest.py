@@ -52,6 +52,14 @@ class Corpus:
         return {p.code for p in self.problems() if severity is None or p.severity == severity}
 
 
+def fixture_project(project: Path) -> Path:
+    """Copy the fixture corpus, mkdocs.yml and docs/ into ``project``; return its mkdocs.yml."""
+    shutil.copytree(CORPUS, project)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", project / "docs")
+    return project / "mkdocs.yml"
+
+
 @pytest.fixture
 def corpus(tmp_path) -> Corpus:
     shutil.copytree(CORPUS, tmp_path / "project")

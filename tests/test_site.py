@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,23 +12,14 @@ import pytest
 from generator import schema
 from generator.site import build
 
-from conftest import ROOT
+from conftest import ROOT, fixture_project
 from htmlcheck import active_parts, content_of
-
-
-def _copy_config(project: Path) -> Path:
-    for name in ("mkdocs.yml",):
-        shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "docs", project / "docs")
-    return project / "mkdocs.yml"
 
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory):
-    from conftest import CORPUS
     project = tmp_path_factory.mktemp("site") / "project"
-    shutil.copytree(CORPUS, project)
-    config = _copy_config(project)
+    config = fixture_project(project)
     build(config, project / "content", project / "site")
     return project / "site"
 
@@ -83,6 +73,18 @@ def test_internal_links_resolve(fixture_site):
             assert target.exists(), f"{page.relative_to(fixture_site)} links to missing {href}"
 
 
+HOOKS = ("parallax-original", "parallax-summary", "parallax-perspective", "data-stakeholder",
+         "parallax-provenance-link", "parallax-questions")
+
+
+def test_stable_hooks_are_on_the_item_page_and_documented(fixture_site):
+    """The hooks are a public interface (styles, scripts, tests): documented, and never dropped."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    page = (fixture_site / "items/council-bulldozes-the-bike-lane-plan/index.html").read_text()
+    assert [hook for hook in HOOKS if f"`{hook}`" not in readme] == []
+    assert [hook for hook in HOOKS if hook not in page] == []
+
+
 def test_item_page_has_no_active_content_from_records(fixture_site):
     page = fixture_site / "items/council-bulldozes-the-bike-lane-plan/index.html"
     assert active_parts(content_of(page.read_text(encoding="utf-8"))) == []
@@ -112,12 +114,10 @@ def test_two_builds_are_byte_identical(fixture_site, tmp_path):
 
 
 def test_build_refuses_content_with_errors(tmp_path):
-    from conftest import CORPUS
     from mkdocs.exceptions import Abort, PluginError
 
     project = tmp_path / "project"
-    shutil.copytree(CORPUS, project)
-    config = _copy_config(project)
+    config = fixture_project(project)
     item = project / "content/items/council-bulldozes-the-bike-lane-plan.yaml"
     item.write_text(item.read_text().replace("voted 5 to 2", "massacred the plan, voting 5 to 2"))
     with pytest.raises((PluginError, Abort)):
