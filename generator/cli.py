@@ -211,3 +211,29 @@ def schema(out: Path):
 
     for path in write_schemas(out):
         click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@CONTENT
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "all"]), default="all",
+              show_default=True, help="json: every record and registry; csv: one row per item.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("export"),
+              show_default=True, help="Folder for the dataset and its JSON Schema.")
+def export(content: Path, fmt: str, out: Path):
+    """Write the dataset (JSON and/or CSV) with its JSON Schema, from checked content."""
+    from .check import run_checks
+    from .export import files
+    from .load import load_content
+    from .sitedir import write_files
+
+    if not content.is_dir():
+        raise click.UsageError(f"content folder {content} not found; pass --content DIR")
+    digest, problems = load_content(content, _project_root(content))
+    problems = run_checks(digest, problems)
+    _show(problems)
+    if has_errors(problems):
+        click.echo("export refused: fix the errors above", err=True)
+        sys.exit(1)
+    written = files(digest, fmt)
+    write_files(written, out)
+    click.echo(f"wrote {len(written)} files to {out}", err=True)

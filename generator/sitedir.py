@@ -43,8 +43,13 @@ def replace_dir(final: Path):
 
 def write_pages(pages, out: Path) -> None:
     """Write rendered pages under ``out``, replacing it whole."""
+    write_files({page.path: page.text for page in pages}, out)
+
+
+def write_files(files: dict[str, str], out: Path) -> None:
+    """Write ``{relative path: text}`` under ``out``, replacing it whole."""
     with replace_dir(out) as tmp:
-        for page in pages:
-            target = safe_target(tmp, page.path)
+        for rel, text in files.items():
+            target = safe_target(tmp, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.text, encoding="utf-8")
+            target.write_text(text, encoding="utf-8")

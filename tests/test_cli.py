@@ -68,3 +68,27 @@ def test_render_writes_markdown(corpus, tmp_path):
 def test_schema_command(tmp_path):
     assert run("schema", "--out", str(tmp_path)).exit_code == 0
     assert json.loads((tmp_path / "item.schema.json").read_text())["title"] == "Parallax item"
+
+
+def test_export_json_and_csv(corpus, tmp_path):
+    import csv
+
+    out = tmp_path / "export"
+    result = run("export", "--content", str(corpus.content), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "digest.json").read_text())
+    ids = sorted(i["id"] for i in data["items"])
+    rows = list(csv.DictReader((out / "items.csv").open()))
+    assert ids == sorted(r["id"] for r in rows) and ids
+    assert json.loads((out / "schema/item.schema.json").read_text())["title"] == "Parallax item"
+    only_csv = tmp_path / "csv"
+    assert run("export", "--content", str(corpus.content), "--format", "csv",
+               "--out", str(only_csv)).exit_code == 0
+    assert (only_csv / "items.csv").exists() and not (only_csv / "digest.json").exists()
+
+
+def test_export_neutralises_spreadsheet_formulas(corpus, tmp_path):
+    corpus.edit_item(lambda d: d.update(prepared_by="=HYPERLINK(\"http://x.example\")"))
+    out = tmp_path / "e"
+    assert run("export", "--content", str(corpus.content), "--out", str(out)).exit_code == 0
+    assert "'=HYPERLINK" in (out / "items.csv").read_text()
