@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import html5lib
 
 SAFE_SCHEMES = ("http://", "https://", "#", "./", "../", "/")
@@ -38,7 +40,14 @@ def active_parts(markup: str, allow_scripts: tuple = ()) -> list[str]:
 
 
 def content_of(page: str) -> str:
-    """The main content of a built page: what the generator put there, without the theme."""
+    """The main content of a built page: what the generator put there, without the theme.
+
+    The content holds articles of its own (perspectives), so its end is the ``</article>`` that
+    balances the opening one, not the first one."""
     start = page.index('<article class="md-content__inner')
-    end = page.index("</article>", start)
-    return page[start:end + len("</article>")]
+    depth = 0
+    for m in re.finditer(r"<(/?)article\b", page[start:], re.I):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return page[start:page.index(">", start + m.end()) + 1]
+    raise ValueError("the page's main article is not closed")
