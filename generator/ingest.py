@@ -9,16 +9,21 @@ matches the seed, that is a conflict to resolve by hand, reported and left alone
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import stat
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from . import __version__, yamlio
 from .models import Item
 from .problems import Problem
-from .seedformats import SeedDoc, SeedItem, parse_seed
+from .seedformats import MAX_SEED_BYTES, SeedDoc, SeedItem, parse_seed
 from .prefill import Prefill
 
 SCHEMA_REF = "../../schema/item.schema.json"
@@ -136,6 +141,9 @@ def plan(seed_paths: list[Path], content: Path, project_root: Path, fmt: str | N
     actions: list[Action] = []
     taken = set(existing.ids)
     for path in seed_paths:
+        if problem := seed_outside(path, project_root):
+            problems.append(problem)
+            continue
         doc, found = parse_seed(path, _seed_rel(path, project_root), fmt)
         problems += found
         if doc is None:
@@ -156,12 +164,27 @@ def plan(seed_paths: list[Path], content: Path, project_root: Path, fmt: str | N
                         "(excerpt and sha256) by hand"))
                 continue
             item_id = _unique(slugify(item.title), taken)
-            taken.add(item_id)
             record = draft_record(doc, item, item_id, prefill)
+            if why := _invalid(record):
+                problems.append(Problem(str(path), 1, "seed-item-invalid",
+                                        f"item {item.position}: {why}; no record is written for "
+                                        "it (it would not load): split or shorten the item"))
+                continue
+            taken.add(item_id)
             text = yamlio.dump(record, SCHEMA_REF)
             actions.append(Action("create", item_id, items_dir / f"{item_id}.yaml", doc.file,
                                   item.position, text=text))
     return Plan(actions, problems)
+
+
+def _invalid(record: dict) -> str | None:
+    """Why a draft record would not load (an excerpt over the length limit, say), or None."""
+    try:
+        Item.model_validate(record)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        return f"{'.'.join(map(str, err['loc']))}: {err['msg']}"
+    return None
 
 
 def _unique(slug: str, taken: set) -> str:
@@ -181,26 +204,60 @@ def _seed_rel(path: Path, project_root: Path) -> str:
         return f"seeds/{path.name}"
 
 
-def place_seed(path: Path, project_root: Path) -> tuple[Path, list[Problem]]:
-    """Make sure the seed is kept verbatim in seeds/; copy it there when it comes from elsewhere."""
-    seeds = (project_root / "seeds")
+def seed_outside(path: Path, project_root: Path) -> Problem | None:
+    """A problem when a seed named inside seeds/ is a link to a file outside it."""
+    seeds = project_root / "seeds"
+    if path.absolute().is_relative_to(seeds.absolute()) and \
+            not path.resolve().is_relative_to(seeds.resolve()):
+        return Problem(str(path), 1, "seed-outside",
+                       "this seed is a link to a file outside seeds/; copy the file in instead")
+    return None
+
+
+def _not_a_seed_file(path: Path) -> Problem | None:
+    """A problem when ``path`` is not a regular file of a seed's size (a fifo, a device...)."""
     try:
-        rel = path.resolve().relative_to(project_root.resolve())
-        if rel.parts and rel.parts[0] == "seeds":
-            return path, []
-    except ValueError:
-        pass
+        info = path.stat()
+    except OSError as exc:
+        return Problem(str(path), 1, "seed-unreadable", f"cannot read the seed ({exc.strerror})")
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(str(path), 1, "seed-unreadable", "not a regular file")
+    if info.st_size > MAX_SEED_BYTES:
+        return Problem(str(path), 1, "seed-too-large",
+                       f"the seed is {info.st_size:,} bytes, over the {MAX_SEED_BYTES:,}-byte "
+                       "limit; split it")
+    return None
+
+
+def place_seed(path: Path, project_root: Path) -> tuple[Path, list[Problem]]:
+    """Make sure the seed is kept verbatim in seeds/; copy it there when it comes from elsewhere.
+
+    Nothing is copied that is not a regular file of a seed's size, and a seed in seeds/ that
+    is a link to a file elsewhere is refused: a seed is a copy that the project keeps."""
+    seeds = project_root / "seeds"
+    if problem := seed_outside(path, project_root) or _not_a_seed_file(path):
+        return path, [problem]
+    if path.resolve().is_relative_to(seeds.resolve()):
+        return path, []
     target = seeds / path.name
-    if target.exists():
+    if target.exists() or target.is_symlink():
+        if problem := seed_outside(target, project_root) or _not_a_seed_file(target):
+            return path, [problem]
         if target.read_bytes() == path.read_bytes():
             return target, []
         return path, [Problem(str(path), 1, "ingest-seed-name",
                               f"a different seed named {path.name} is already in seeds/; "
                               "rename the new file")]
     seeds.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(path, tmp)
-    tmp.replace(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=seeds)
+    try:
+        with open(fd, "wb") as out, open(path, "rb") as src:
+            shutil.copyfileobj(src, out)
+        os.chmod(name, 0o644)
+        os.replace(name, target)
+    finally:
+        if os.path.exists(name):
+            os.unlink(name)
     return target, []
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import Problem
+from .yamlio import FORBIDDEN
 
 MAX_SEED_BYTES = 20_000_000
 MAX_ITEMS = 100_000
@@ -111,7 +112,12 @@ def decode(raw: bytes) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise SeedError(line, "seed-encoding",
                         f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the seed as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if (bad := FORBIDDEN.search(text)) is not None:
+        raise SeedError(text.count("\n", 0, bad.start()) + 1, "seed-control",
+                        f"the seed contains the control character U+{ord(bad.group()):04X}; "
+                        "records cannot hold it: remove it, or check that this is a text file")
+    return text
 
 
 def parse_seed(path: Path, rel: str, fmt: str | None = None) -> tuple[SeedDoc | None, list[Problem]]:
@@ -124,7 +130,12 @@ def parse_seed(path: Path, rel: str, fmt: str | None = None) -> tuple[SeedDoc | 
                             f"the seed is {size:,} bytes, over the {MAX_SEED_BYTES:,}-byte limit; split it")
         if not path.is_file():
             raise SeedError(1, "seed-unreadable", "not a regular file")
-        text = decode(path.read_bytes())
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SEED_BYTES + 1)  # it may have grown since stat
+        if len(raw) > MAX_SEED_BYTES:
+            raise SeedError(1, "seed-too-large", f"the seed is over the {MAX_SEED_BYTES:,}-byte "
+                            "limit; split it")
+        text = decode(raw)
         fmt = fmt or detect(text, path.suffix)
         if fmt not in PARSERS:
             raise SeedError(1, "seed-format", f"unknown format {fmt!r}; use one of "
