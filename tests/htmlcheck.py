@@ -11,9 +11,15 @@ URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poste
              "background", "srcset"}
 
 
-def active_parts(markup: str, allow_scripts: tuple = ()) -> list[str]:
-    """Everything in ``markup`` that could run: script elements, on* handlers, dangerous URLs."""
-    doc = html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False)
+def parse(markup: str):
+    """``markup`` parsed as a browser parses it (an ElementTree element)."""
+    return html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def active_parts(markup, allow_scripts: tuple = ()) -> list[str]:
+    """Everything in ``markup`` (text, or a tree from ``parse``) that could run: script
+    elements, on* handlers, dangerous URLs."""
+    doc = parse(markup) if isinstance(markup, str) else markup
     found = []
     for el in doc.iter():
         tag = el.tag if isinstance(el.tag, str) else ""

@@ -1,11 +1,12 @@
 """Hostile corpora: projects whose text fields carry attack text, written to a tmp folder.
 
-Two kinds of record. A *case* record holds one named attack (``CASES``) in every text field,
-id reference and URL field of its record type. A *carrier* item holds a chunk of the real-world
-payloads along every rendering path (title, excerpt with its marked words, Markdown, plain
-text, URLs), successive chunks taking the fields of each path in turn, so that every payload
-meets every path and every field meets payloads; the registries that list all their entries on
-one page (glossary, timeline, lexicon) carry the chunks too.
+Two kinds of record. A *case* item holds one named attack or tricky script (``FILLS``) in
+every text field, id reference and URL field; the registries hold every fill in every field
+of every record type. A *carrier* item holds a chunk of the real-world payloads along every
+rendering path (title, excerpt with its marked words, Markdown, plain text, URLs), successive
+chunks taking the fields of each path in turn, so that every payload meets every path and every
+field meets payloads; the registries that list all their entries on one page (glossary,
+timeline, lexicon) carry the chunks too.
 """
 
 from __future__ import annotations
@@ -56,6 +57,26 @@ CASES = {
     "mathml": "<math><mtext><table><mglyph><style><img src=x onerror=alert('m')>",
     "noscript": "<noscript><p title=\"</noscript><img src=x onerror=alert('ns')>\">",
 }
+
+
+# Scripts, marks and invisible characters that must display intact and reorder nothing else.
+UNICODE = {
+    "arabic": "مجاهدي خلق: منظمة «إرهابية»؟ ١٢٣",
+    "hebrew-mixed": "שלום world 123 עולם, (quoted) [x]",
+    "persian": "سازمان مجاهدین خلق ایران\u200cها",
+    "combining": "Z\u0338\u0321\u0322a\u0336\u0321l\u0337g\u0334o\u0335 Cafe\u0301 a" + "\u0301" * 300,
+    "zero-width": "Ca\u200bmp\u200c A\u200dsh\ufeffraf\u2060 \u180e\u200b",
+    "rlo-balanced": "Council \u202edecides\u202c today",
+    "rlo-open": "abc \u202e reversed to the end of the page?",
+    "isolates-open": "\u2067isolated \u2066nested \u202bembedded",
+    "stray-closers": "x\u202cy\u2069z\u202c",
+    "trojan-source": 'if access_level != "user\u202e \u2066// Check if admin\u2069 \u2066" {',
+    "marks": "\u200fRTL mark\u200e LTR mark \u061c ALM \u200e",
+    "emoji": "\U0001f469\u200d\U0001f469\u200d\U0001f467 \U0001f3f3\ufe0f\u200d\U0001f308 \U0001d573\U0001d58a",
+    "width": "ＦＵＬＬＷＩＤＴＨ ｶﾀｶﾅ ﬁ ①",
+    "separators": "a\u2028b\u2029c d",
+}
+FILLS = {**CASES, **UNICODE}
 
 
 def payloads(path: Path) -> list[str]:
@@ -245,14 +266,18 @@ def write_project(root: Path, items: list[dict], regs: dict[str, list],
 
 
 def hostile_project(root: Path, texts: list[str], limit: int = LIMIT) -> Path:
-    """A project with every case in every field, and ``texts`` carried along every path."""
-    fills = list(CASES.values())
+    """A project with every fill in every field, and ``texts`` carried along every path.
+
+    Each fill has an item of its own; the registries hold three entries, each with every
+    fill in every field (one page per outlet and per stakeholder, so few of them)."""
+    fills = list(FILLS.values())
     statuses = ("draft", "reviewed", "published")
-    items = [case_item(n, fill, statuses[n % 3], len(fills)) for n, fill in enumerate(fills)]
+    items = [case_item(n, fill, statuses[n % 3], 3) for n, fill in enumerate(fills)]
     batches = chunks(texts, limit)
     for m, chunk in enumerate(batches):
         n = len(fills) + m
-        items.append(carry(case_item(n, fills[m % len(fills)], statuses[n % 3], len(fills)),
-                           m, chunk))
-    regs = chunk_registries(case_registries(fills), batches)
+        items.append(carry(case_item(n, fills[m % len(fills)], statuses[n % 3], 3), m, chunk))
+    joined = ["\n".join(CASES.values()), "\n".join(UNICODE.values()),
+              " ".join(fills[::-1])]
+    regs = chunk_registries(case_registries(joined), batches)
     return write_project(root, items, regs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -28,7 +29,7 @@ def shared(rel: str) -> Path:
     return path
 
 
-def _limits(memory: int, cpu: int):
+def limits(memory: int, cpu: int):
     def apply():
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
@@ -43,11 +44,29 @@ def run_bounded(args: list[str], cwd: Path | None = None, timeout: float = 30,
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
     try:
         return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                              env=env, preexec_fn=_limits(memory, int(timeout) + 1), **kwargs)
+                              env=env, preexec_fn=limits(memory, int(timeout) + 1), **kwargs)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{' '.join(map(str, args))[:200]} did not finish in {timeout} s")
 
 
-def python_bounded(code: str, timeout: float = 20, memory: int = MEMORY):
-    """Run Python ``code`` in a bounded child; returns the completed process."""
-    return run_bounded([sys.executable, "-c", code], cwd=ROOT, timeout=timeout, memory=memory)
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_EMBEDDINGS, _ISOLATES = "\u202a\u202b\u202d\u202e", "\u2066\u2067\u2068"
+
+
+def unbalanced(text: str) -> str | None:
+    """What is wrong with the bidi controls of one text node, or None: a text must close what
+    it opens, and close nothing it did not open."""
+    stack: list[bool] = []  # True for an isolate
+    for char in BIDI.findall(text):
+        if char in _EMBEDDINGS or char in _ISOLATES:
+            stack.append(char in _ISOLATES)
+        elif char == "\u202c":
+            if not stack or stack[-1]:
+                return "a PDF that closes nothing"
+            stack.pop()
+        else:
+            if True not in stack:
+                return "a PDI that closes nothing"
+            while not stack.pop():
+                pass
+    return f"{len(stack)} left open" if stack else None

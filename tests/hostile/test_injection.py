@@ -10,17 +10,11 @@ import csv
 import io
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
-from collections import Counter
 from pathlib import Path
 
 import html5lib
 import pytest
-from click.testing import CliRunner
-
-from generator.cli import main
-from generator.site import build
 
 from htmlcheck import active_parts, content_of
 
@@ -34,43 +28,23 @@ def _html_pages(site: Path):
     return sorted(site.rglob("*.html"))
 
 
-def _chrome(page: str) -> str:
-    """The page without its main content: the theme's header, navigation and scripts."""
-    start = page.index('<article class="md-content__inner')
-    end = page.index("</article>", start)
-    return page[:start] + page[end:]
-
-
-def _normalise(part: str) -> str:
-    """A theme script's address without its relative prefix, which varies with page depth."""
-    return re.sub(r"(?<= )(\.\./)*/?", "", part)
-
-
 def test_every_record_was_built(hostile_project, hostile_site):
     ids = sorted(p.stem for p in (hostile_project / "content/items").glob("*.yaml"))
     built = sorted(p.parent.name for p in (hostile_site / "items").glob("hostile-*/index.html"))
-    assert ids == built and len(ids) > len(corpus.CASES)
+    assert ids == built and len(ids) > len(corpus.FILLS)
 
 
-def test_no_page_has_active_content_from_records(hostile_site):
+def test_no_page_has_active_content_from_records(hostile_site, site_scan):
     """Structural: no script, handler attribute or dangerous URL in any page's content, and in
-    the theme around it (title, header, navigation) nothing that the theme does not always put
-    there: the same scripts on every page, no other kind of active part."""
-    baseline = Counter(map(_normalise, active_parts(_chrome(
-        (hostile_site / "methodology/index.html").read_text(encoding="utf-8")))))
-    scripts = {k: v for k, v in baseline.items() if k.startswith("<script")}
-    found, chrome = {}, {}
-    for path in _html_pages(hostile_site):
-        rel = path.relative_to(hostile_site).as_posix()
-        page = path.read_text(encoding="utf-8")
-        parts = active_parts(content_of(page))
-        if parts != TEMPLATE_PARTS.get(rel, []):
-            found[rel] = parts[:6]
-        around = Counter(map(_normalise, active_parts(_chrome(page))))
-        if set(around) - set(baseline) or {k: v for k, v in around.items()
-                                           if k.startswith("<script")} != scripts:
-            chrome[rel] = sorted(around)[:8]
+    the theme around it (title, header, navigation) the same active parts on every page."""
+    found = {rel: scan.content[:6] for rel, scan in site_scan.items()
+             if scan.content != TEMPLATE_PARTS.get(rel, [])}
     assert found == {}
+    baseline = site_scan["methodology/index.html"].chrome
+    scripts = {k: v for k, v in baseline.items() if k.startswith("<script")}
+    chrome = {rel: sorted(scan.chrome) for rel, scan in site_scan.items()
+              if set(scan.chrome) - set(baseline)
+              or {k: v for k, v in scan.chrome.items() if k.startswith("<script")} != scripts}
     assert chrome == {}
     index = content_of((hostile_site / "index.html").read_text(encoding="utf-8"))
     doc = html5lib.parse(index, treebuilder="etree", namespaceHTMLElements=False)
@@ -115,7 +89,7 @@ def test_spreadsheet_formulas_are_neutralised(hostile_site):
 
 
 def _case_page(site: Path, case: str) -> str:
-    n = list(corpus.CASES).index(case)
+    n = list(corpus.FILLS).index(case)
     return (site / f"items/hostile-{n:03d}/index.html").read_text(encoding="utf-8")
 
 
@@ -146,29 +120,13 @@ def test_record_text_is_displayed_as_written(hostile_site, case):
     assert _words(corpus.CASES[case]) in questions
 
 
-def test_seed_text_is_inert_through_ingest_and_build(tmp_path):
+def test_seed_text_is_inert_through_ingest_and_build(seed_site):
     """Attack text in a seed's headlines and paragraphs: ingested, checked, built, inert."""
-    from conftest import ROOT
-
-    project = tmp_path / "project"
-    (project / "seeds").mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", project / "docs")
-    blocks = [f"{case}\n\n{text}" for case, text in corpus.CASES.items()]
-    blocks += [f"{text}\n\n{text}" for text in corpus.CASES.values()
-               if not text.lower().startswith("read more")]
-    seed = project / "seeds" / "hostile.txt"
-    seed.write_text("<script>alert('seed title')</script>\n\n" + "\n\nRead more\n\n".join(blocks),
-                    encoding="utf-8")
-    result = CliRunner().invoke(main, ["ingest", str(seed), "--content", str(project / "content")])
-    assert result.exit_code == 0, result.output
-    check = CliRunner().invoke(main, ["check", "--content", str(project / "content")])
-    assert check.exit_code == 0, check.output
-    build(project / "mkdocs.yml", project / "content", project / "site")
-    pages = _html_pages(project / "site")
-    assert len(pages) > 2 * len(blocks)
+    items = list((seed_site / "content/items").glob("*.yaml"))
+    assert len(items) == len(corpus.FILLS)
+    pages = _html_pages(seed_site / "site")
+    assert len(pages) > 2 * len(items)
     for path in pages:
+        rel = path.relative_to(seed_site / "site").as_posix()
         page = path.read_text(encoding="utf-8")
-        if '<article class="md-content__inner' in page:
-            rel = path.relative_to(project / "site").as_posix()
-            assert active_parts(content_of(page)) == TEMPLATE_PARTS.get(rel, []), rel
+        assert active_parts(content_of(page)) == TEMPLATE_PARTS.get(rel, []), rel
