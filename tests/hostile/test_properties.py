@@ -80,6 +80,16 @@ def test_plain_text_is_shown_literally_and_adds_no_element(text):
 
 
 @SETTINGS
+@given(st.text(st.characters(exclude_categories=())))
+def test_any_title_makes_front_matter_that_parses(text):
+    """Even text the loader refuses (control characters, lone surrogates): a front matter that
+    failed to parse would be rendered as Markdown, links and attribute lists included."""
+    body, meta = get_data(f"---\ntitle: {render.title_meta(text)}\n---\n\nBODY\n")
+    assert body.strip() == "BODY"
+    assert "<" not in meta["title"] and "\x7f" not in meta["title"]
+
+
+@SETTINGS
 @given(texts)
 def test_markdown_fields_yield_only_their_subset(text):
     out = str(render.markdown_html(text))
