@@ -98,6 +98,12 @@ class Context:
             names.update(_fold(v) for v in e.value.variants)
         return names
 
+    @cached_property
+    def glossary_phrase_words(self) -> int:
+        """The most words a glossary term has, up to MAX_PHRASE_WORDS."""
+        longest = max((len(_WORDS.findall(t)) for t in self.glossary_terms), default=0)
+        return min(longest, MAX_PHRASE_WORDS)
+
     def seed_text(self, rel: str) -> str | None:
         """A seed file's text, decoded as ingest decodes it; read once per file."""
         cache = self.__dict__.setdefault("_seeds", {})
@@ -335,13 +341,19 @@ def _seed_excerpt(ctx: Context, e: Located, seed, text: str) -> Problem | None:
     return None
 
 
-def _explained(term: str, glossary: set[str]) -> bool:
+_WORDS = re.compile(r"\w[\w'’-]*")
+# Phrases inside a framing term are looked up up to this many words long, so that the check
+# stays linear in the term's length (a longer glossary term explains only an equal framing term).
+MAX_PHRASE_WORDS = 12
+
+
+def _explained(term: str, glossary: set[str], longest: int = MAX_PHRASE_WORDS) -> bool:
     """A framing term is explained when it, or a glossary term standing in it as a word, is in the glossary."""
     folded = _fold(term)
     if folded in glossary:
         return True
-    words = re.findall(r"\w[\w'’-]*", folded)
-    for n in range(len(words), 0, -1):
+    words = _WORDS.findall(folded)
+    for n in range(min(len(words), longest), 0, -1):
         for i in range(len(words) - n + 1):
             if " ".join(words[i:i + n]) in glossary:
                 return True
@@ -356,7 +368,7 @@ def framing_glossary(ctx: Context):
     (so "terrorist group" is explained by an entry for "terrorist")."""
     for e in _items(ctx):
         for i, f in enumerate(e.value.framing):
-            if not _explained(f.term, ctx.glossary_terms):
+            if not _explained(f.term, ctx.glossary_terms, ctx.glossary_phrase_words):
                 yield p(e, ("framing", i, "term"), "framing-glossary",
                         f"framing term {f.term!r} has no glossary entry; add it to glossary.yaml "
                         "as a term or a variant", _level(e.value))
@@ -677,10 +689,35 @@ def stakeholder_order(ctx: Context):
                 break
 
 
+MAX_PER_FILE = 100
+
+
 def run_checks(digest: Digest, problems: list[Problem] | None = None) -> list[Problem]:
-    """Run every check; return these problems with ``problems`` (from loading), sorted."""
+    """Run every check; return these problems with ``problems`` (from loading), sorted.
+
+    At most MAX_PER_FILE problems are listed for one file, then one that counts the rest: a
+    file of a million bad entries gets a readable report."""
     ctx = Context(digest)
     found = list(problems or [])
     for c in CHECKS:
         found.extend(c.func(ctx))
-    return sorted(set(found))
+    return _capped(sorted(set(found)))
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    shown: list[Problem] = []
+    hidden: dict[str, list[Problem]] = {}
+    counts: dict[str, int] = {}
+    for prob in problems:
+        counts[prob.path] = counts.get(prob.path, 0) + 1
+        if counts[prob.path] <= MAX_PER_FILE:
+            shown.append(prob)
+        else:
+            hidden.setdefault(prob.path, []).append(prob)
+    for path, rest in hidden.items():
+        worst = "error" if any(x.severity == "error" for x in rest) else \
+            "warning" if any(x.severity == "warning" for x in rest) else "info"
+        shown.append(Problem(path, rest[0].line, "more-problems",
+                             f"{len(rest):,} more problems in this file are not shown; fix "
+                             "the ones above and check again", worst))
+    return sorted(shown)

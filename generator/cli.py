@@ -163,7 +163,16 @@ def build(content: Path, site_dir: Path, config_file: Path):
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     if not config_file.is_file():
         raise click.UsageError(f"{config_file} not found; run from the project folder or pass --config")
-    digest, problems = load_content(content, _project_root(content))
+    from .site import build as site_build
+    from .site import docs_dir
+    from .sitedir import unsafe_output
+
+    root = _project_root(content)
+    if why := unsafe_output(site_dir, {"content folder": content, "seeds folder": root / "seeds",
+                                       "docs folder": docs_dir(config_file),
+                                       "configuration": config_file}):
+        raise click.UsageError(f"--site-dir: {why}")
+    digest, problems = load_content(content, root)
     problems = run_checks(digest, problems)
     _show(problems)
     if has_errors(problems):
@@ -171,7 +180,6 @@ def build(content: Path, site_dir: Path, config_file: Path):
         sys.exit(1)
     from mkdocs.exceptions import MkDocsException
 
-    from .site import build as site_build
     try:
         with replace_dir(site_dir) as tmp:
             site_build(config_file, content, tmp)
@@ -190,9 +198,13 @@ def render(content: Path, out: Path):
     from .check import run_checks
     from .load import load_content
     from .render import render_site
-    from .sitedir import write_pages
+    from .sitedir import unsafe_output, write_pages
 
-    digest, problems = load_content(content, _project_root(content))
+    root = _project_root(content)
+    if why := unsafe_output(out, {"content folder": content, "seeds folder": root / "seeds",
+                                  "docs folder": root / "docs"}):
+        raise click.UsageError(f"--out: {why}")
+    digest, problems = load_content(content, root)
     problems = run_checks(digest, problems)
     _show(problems)
     if has_errors(problems):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -196,6 +197,10 @@ def combine(plans: list[Plan], problems: list[Problem]) -> Plan:
 def plan_seed(path: Path, ledger: Ledger, fmt: str | None = None,
               prefill: Prefill | None = None) -> Plan:
     """The plan for one seed, against ``ledger``, which it updates with what it plans."""
+    planted = ledger.project_root / "seeds" / path.name
+    if problem := seed_outside(path, ledger.project_root) or (
+            planted.is_symlink() and seed_outside(planted, ledger.project_root)):
+        return Plan([], [problem])
     target = seed_target(path, ledger.project_root)
     rel = "seeds/" + target.relative_to((ledger.project_root / "seeds").resolve()).as_posix()
     doc, problems = parse_seed(path, rel, fmt)
@@ -286,6 +291,16 @@ def copy_seed(copy: SeedCopy) -> bool:
 def write_record(action: Action) -> bool:
     """Write one planned record. False (and nothing written) if the file exists by now."""
     return action.kind == "create" and yamlio.write_new(action.path, action.text)
+
+
+def seed_outside(path: Path, project_root: Path) -> Problem | None:
+    """A problem when a seed named inside seeds/ is a link to a file outside it."""
+    seeds = project_root / "seeds"
+    if path.absolute().is_relative_to(seeds.absolute()) and \
+            not path.resolve().is_relative_to(seeds.resolve()):
+        return Problem(str(path), 1, "seed-outside",
+                       "this seed is a link to a file outside seeds/; copy the file in instead")
+    return None
 
 
 def apply(result: Plan) -> list[Action]:

@@ -7,6 +7,7 @@ who said it. This module knows words, quotes and sentences; it knows nothing of 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _INFLECT = r"(?:s|es|ed|ing|'s|’s)?"
@@ -20,13 +21,19 @@ ATTRIBUTION = re.compile(
     r"quotes|cited|cites|mentioned|calling)\b",
     re.IGNORECASE,
 )
-_QUOTES = re.compile(r'"[^"\n]*"|“[^”]*”|«[^»]*»|(?<!\w)‘[^’]*’(?!\w)|(?<!\w)\'[^\'\n]*\'(?!\w)')
-_LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
+# A quotation cannot contain its own opening mark: each attempt then stops at the next mark,
+# which keeps the scan linear on text made of unclosed quotation marks.
+_QUOTES = re.compile(r'"[^"\n]*"|“[^“”]*”|«[^«»]*»|(?<!\w)‘[^‘’]*’(?!\w)|(?<!\w)\'[^\'\n]*\'(?!\w)')
+_LINK_TARGET = re.compile(r"\]\([^()\[\]]*\)|<https?://[^<>]*>|https?://\S+")
 _BOUNDARY = re.compile(r"[.!?](?:[\"”’»)]*)\s+|\n\s*\n")
 
 
 def form_regex(form: str) -> str:
+    """The regular expression for one word form; raises ValueError for two '*' in one word."""
     form = form.strip()
+    # Two wildcards in one word ('a*a*b') backtrack exponentially on a long word: refuse them.
+    if any(word.count("*") > 1 for word in form.split()):
+        raise ValueError(f"{form[:60]!r} has two '*' in one word; use one per word")
     parts = [re.escape(p) for p in form.split("*")]
     body = r"\w*".join(parts)
     return re.sub(r"(\\ )+", r"\\s+", body)
@@ -71,6 +78,30 @@ def _spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in regex.finditer(text)]
 
 
+class _Spans:
+    """Sorted, non-overlapping spans (as ``finditer`` gives them), searched by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [a for a, _ in spans]
+
+    def covers(self, start: int, end: int) -> bool:
+        """True when one span holds the whole of [start, end)."""
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.spans[i][1] >= end
+
+    def holds(self, at: int) -> bool:
+        """True when ``at`` is inside a span."""
+        i = bisect_right(self.starts, at) - 1
+        return i >= 0 and at < self.spans[i][1]
+
+    def overlapping(self, start: int, end: int):
+        i = max(bisect_right(self.starts, start) - 1, 0)
+        while i < len(self.spans) and self.spans[i][0] < end:
+            yield self.spans[i]
+            i += 1
+
+
 def _mask(text: str) -> str:
     """Blank out link targets so that URLs (which often carry loaded slugs) are not read as prose."""
     return _LINK_TARGET.sub(lambda m: " " * len(m.group()), text)
@@ -82,43 +113,55 @@ def find(terms: list[Term], text: str) -> list[Hit]:
         return []
     prose = _mask(text)
     hits = []
-    quotes = None
+    quotes = sentences = None
+    verdicts: dict[tuple[int, int], bool] = {}  # sentence -> attributed, computed once each
     for term in terms:
-        spared = _spans(term.exceptions, prose) if term.exceptions else []
+        spared = None
         for m in term.regex.finditer(prose):
-            if any(a <= m.start() and m.end() <= b for a, b in spared):
-                continue
+            if term.exceptions is not None:
+                spared = spared or _Spans(_spans(term.exceptions, prose))
+                if spared.covers(m.start(), m.end()):
+                    continue
             if quotes is None:
-                quotes = _spans(_QUOTES, prose)
-            quoted = any(a <= m.start() and m.end() <= b for a, b in quotes)
-            attributed = quoted and _attributed(prose, m.start(), quotes)
+                quotes = _Spans(_spans(_QUOTES, prose))
+                sentences = _Boundaries(prose, quotes)
+            attributed = False
+            if quotes.covers(m.start(), m.end()):
+                bounds = sentences.around(m.start())
+                if bounds not in verdicts:
+                    verdicts[bounds] = _attributed(prose, bounds, quotes)
+                attributed = verdicts[bounds]
             hits.append(Hit(term, m.start(), m.end(), m.group(), attributed))
     return sorted(hits, key=lambda h: (h.start, h.term.term))
 
 
-def _attributed(prose: str, at: int, quotes: list[tuple[int, int]]) -> bool:
-    start, end = sentence_bounds(prose, at, quotes)
-    sentence = prose[start:end]
+def _attributed(prose: str, bounds: tuple[int, int], quotes: _Spans) -> bool:
+    start, end = bounds
     # The cue must stand outside the quotation itself: "They are 'terrorists', he said."
-    outside = list(sentence)
-    for a, b in quotes:
-        for i in range(max(a, start), min(b, end)):
-            outside[i - start] = " "
+    outside, pos = [], start
+    for a, b in quotes.overlapping(start, end):
+        a, b = max(a, start), min(b, end)
+        if a > pos:
+            outside.append(prose[pos:a])
+        outside.append(" " * max(b - max(a, pos), 0))
+        pos = max(pos, b)
+    outside.append(prose[pos:end])
     return bool(ATTRIBUTION.search("".join(outside)))
 
 
-def sentence_bounds(prose: str, at: int, quotes: list[tuple[int, int]]) -> tuple[int, int]:
-    """The sentence around offset ``at``; full stops inside quotations do not end it."""
-    def in_quote(i: int) -> bool:
-        return any(a <= i < b for a, b in quotes)
+class _Boundaries:
+    """The sentence ends of a text (full stops inside quotations do not end a sentence)."""
 
-    start, end = 0, len(prose)
-    for m in _BOUNDARY.finditer(prose):
-        if in_quote(m.start()):
-            continue
-        if m.end() <= at:
-            start = m.end()
-        elif m.start() >= at:
-            end = m.start() + 1
-            break
-    return start, end
+    def __init__(self, prose: str, quotes: _Spans):
+        self.length = len(prose)
+        self.marks = [m.span() for m in _BOUNDARY.finditer(prose) if not quotes.holds(m.start())]
+        self.ends = [b for _, b in self.marks]
+        self.starts = [a for a, _ in self.marks]
+
+    def around(self, at: int) -> tuple[int, int]:
+        """The sentence around offset ``at``."""
+        i = bisect_right(self.ends, at) - 1
+        start = self.marks[i][1] if i >= 0 else 0
+        j = bisect_left(self.starts, at)
+        end = self.marks[j][0] + 1 if j < len(self.marks) else self.length
+        return start, end

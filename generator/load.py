@@ -58,10 +58,15 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _short(name: str, limit: int = 60) -> str:
+    """A field name for a message: an unknown key may be a megabyte long."""
+    return name if len(name) <= limit else f"{name[:limit]}… ({len(name):,} characters)"
+
+
 def _validation_problems(exc: ValidationError, display: str, doc: yamlio.Document, base: tuple):
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        where = ".".join(str(p) for p in loc) or "record"
+        where = ".".join(_short(str(p)) for p in loc) or "record"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown field; check the spelling against RECORD.md"
@@ -86,7 +91,8 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, list[Problem]]:
-    if path.is_symlink() and not _inside(path, root):
+    # Resolved, not only when the file is a link: content/items may itself be a link out.
+    if not _inside(path, root):
         return None, [Problem(display, 1, "path-outside",
                               "this file is a link to a place outside the content folder; copy it in")]
     doc, problems = yamlio.load(path, display)
@@ -107,7 +113,7 @@ def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, lis
 def load_registry(path: Path, display: str, name: str, root: Path):
     if not path.exists():
         return (), []
-    if path.is_symlink() and not _inside(path, root):
+    if not _inside(path, root):
         return (), [Problem(display, 1, "path-outside",
                             "this file is a link to a place outside the content folder; copy it in")]
     doc, problems = yamlio.load(path, display)

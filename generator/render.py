@@ -1,9 +1,10 @@
 """Stage: render. Input: a checked ``Digest``. Output: ``Page`` values (path and Markdown text).
 
-The one home of Jinja2 and Markdown. Record text never reaches a page as markup: plain fields
-are HTML-escaped inside raw HTML blocks (so Markdown never parses them); Markdown fields are
-rendered here with raw HTML disabled, then sanitised by nh3 to a small allow-list, with links
-restricted to http and https. Templates are compiled once per process.
+The one home of Jinja2. Record text never reaches a page as markup: plain fields are HTML-escaped
+inside raw HTML blocks (so MkDocs' Markdown never parses them); Markdown fields are rendered by
+``recordmd`` (raw HTML shown as text), then sanitised by nh3 to a small allow-list, with links
+restricted to http and https. Bidi controls in record text are balanced, so that no text can
+reorder the page around it. Templates are compiled once per process.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import markdown as md
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .check import url_problem
 from . import lexicon as lex
+from . import recordmd
 from .load import Digest, Located
 
 PAGE_SIZE = 50
@@ -40,21 +41,65 @@ class Page:
 
 # --- safe text -------------------------------------------------------------------------------
 
-_md = md.Markdown(extensions=["sane_lists"], output_format="html")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OPENERS = {"\u202a": "e", "\u202b": "e", "\u202d": "e", "\u202e": "e",  # embeddings, overrides
+            "\u2066": "i", "\u2067": "i", "\u2068": "i"}  # isolates
+_CLOSERS = {"e": "\u202c", "i": "\u2069"}
+
+
+def bidi_balanced(text: str) -> str:
+    """``text`` with every bidi embedding, override and isolate it opens closed at its end, and
+    closers that close nothing dropped: it can reorder itself, never the page around it."""
+    if not _BIDI.search(text):
+        return text
+    out, stack, isolates, pos = [], [], 0, 0
+    for m in _BIDI.finditer(text):
+        char, keep = m.group(), True
+        if char in _OPENERS:
+            stack.append(_OPENERS[char])
+            isolates += stack[-1] == "i"
+        elif char == "\u202c":  # PDF closes the innermost embedding, unless an isolate is open
+            keep = bool(stack) and stack[-1] == "e"
+            if keep:
+                stack.pop()
+        elif isolates:  # PDI closes the innermost isolate and everything opened inside it
+            while stack.pop() != "i":
+                pass
+            isolates -= 1
+        else:
+            keep = False
+        out.append(text[pos:m.start()] + (char if keep else ""))
+        pos = m.end()
+    out.append(text[pos:])
+    out.extend(_CLOSERS[kind] for kind in reversed(stack))
+    return "".join(out)
+
+
+def _balanced_html(markup: str) -> str:
+    """Balance the bidi controls of each text node of generated HTML."""
+    if not _BIDI.search(markup):
+        return markup
+    return re.sub(r">([^<]+)", lambda m: ">" + bidi_balanced(m.group(1)), markup)
+
+
+def _finalize(value):
+    """Every ``{{ value }}`` of the templates: plain text has its bidi controls balanced."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return bidi_balanced(value)
+    return value
 
 
 def markdown_html(text: str) -> Markup:
     """Render a record's Markdown field to sanitised HTML (no raw HTML, http(s) links only)."""
     if not text:
         return Markup("")
-    # Raw HTML in a record is shown as text, not parsed: escape it before Markdown sees it.
-    source = text.replace("&", "&amp;").replace("<", "&lt;")
-    _md.reset()
-    rendered = _md.convert(source)
+    # The record Markdown subset escapes all text itself (raw HTML is shown as text) and is
+    # linear on any input; nh3 then holds the result to the allow-list.
+    rendered = recordmd.to_html(text, safe_url)
     clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
                       url_schemes=SCHEMES, link_rel="noopener noreferrer nofollow",
                       strip_comments=True, attribute_filter=_http_only)
-    return Markup(_no_blank_lines(clean))
+    return Markup(_balanced_html(_no_blank_lines(clean)))
 
 
 def _http_only(tag: str, attr: str, value: str) -> str | None:
@@ -79,7 +124,8 @@ def safe_url(url: str) -> str | None:
 def paragraphs(text: str) -> Markup:
     """Plain text as escaped paragraphs."""
     parts = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    return Markup("".join(f"<p>{escape(p)}</p>".replace("\n", "<br>") for p in parts))
+    return Markup("".join(f"<p>{escape(bidi_balanced(p))}</p>".replace("\n", "<br>")
+                          for p in parts))
 
 
 def json_script(data) -> Markup:
@@ -123,7 +169,7 @@ def relative(from_path: str, to_path: str) -> str:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, finalize=_finalize)
     env.filters.update(md=markdown_html, paragraphs=paragraphs, safe_url=safe_url,
                        json_script=json_script, attr_id=attr_id, block=_no_blank_lines,
                        host=lambda u: urlsplit(u).hostname or "")
@@ -164,9 +210,17 @@ def display_title(item) -> str:
     return item.neutral_title or item.title
 
 
+# Characters YAML cannot hold even escaped, or refuses raw (records never contain them).
+_YAML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def title_meta(text: str) -> str:
-    """The page title for MkDocs' front matter: Material prints it unescaped, so escape it here."""
-    return json.dumps(html.escape(" ".join(text.split()), quote=True), ensure_ascii=False)
+    """The page title for MkDocs' front matter: Material prints it unescaped, so escape it here.
+
+    The front matter must always parse: if it did not, MkDocs would render it as Markdown, links
+    and attribute lists included."""
+    text = bidi_balanced(_YAML_UNSAFE.sub("\ufffd", " ".join(text.split())))
+    return json.dumps(html.escape(text, quote=True), ensure_ascii=False)
 
 
 class View:
@@ -287,7 +341,8 @@ def highlight(text: str, framing, terms) -> Markup:
     out.append(escape(text[pos:]))
     body = Markup("").join(out)
     paras = [p for p in re.split(r"\n\s*\n", str(body)) if p.strip()]
-    return Markup("".join(f"<p>{p.strip()}</p>".replace("\n", "<br>") for p in paras))
+    return Markup(_balanced_html("".join(f"<p>{p.strip()}</p>".replace("\n", "<br>")
+                                         for p in paras)))
 
 
 # --- structured data -------------------------------------------------------------------------
@@ -388,7 +443,7 @@ def timeline_svg(view: View, width: int = 960) -> Markup:
                      f'text-anchor="{anchor}" fill="currentColor">{escape(t.date)}: '
                      f'{escape(label)}</text></g>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup(_balanced_html("".join(parts)))
 
 
 # --- pages -----------------------------------------------------------------------------------

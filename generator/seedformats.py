@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from .problems import Problem
+from .yamlio import FORBIDDEN
 
 MAX_SEED_BYTES = 20_000_000
 MAX_ITEMS = 100_000
@@ -681,7 +682,12 @@ def decode(raw: bytes) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise SeedError(line, "seed-encoding",
                         f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the seed as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if (bad := FORBIDDEN.search(text)) is not None:
+        raise SeedError(text.count("\n", 0, bad.start()) + 1, "seed-control",
+                        f"the seed contains the control character U+{ord(bad.group()):04X}; "
+                        "records cannot hold it: remove it, or check that this is a text file")
+    return text
 
 
 def read_text(path: Path) -> str:
@@ -693,11 +699,12 @@ def read_text(path: Path) -> str:
             raise SeedError(1, "seed-unreadable", "this is a folder; name the seed files in it")
         if not path.is_file():
             raise SeedError(1, "seed-unreadable", "not a regular file")
-        size = path.stat().st_size
-        if size > MAX_SEED_BYTES:
-            raise SeedError(1, "seed-too-large", f"the seed is {size:,} bytes, over the "
-                            f"{MAX_SEED_BYTES:,}-byte limit; split it")
-        return decode(path.read_bytes())
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SEED_BYTES + 1)  # read no more than the limit, whatever stat said
+        if len(raw) > MAX_SEED_BYTES:
+            raise SeedError(1, "seed-too-large", f"the seed is over the {MAX_SEED_BYTES:,}-byte "
+                            "limit; split it")
+        return decode(raw)
     except OSError as exc:
         raise SeedError(1, "seed-unreadable", f"cannot read the seed ({exc.strerror})") from None
 

@@ -68,6 +68,13 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         return files
 
 
+def docs_dir(config_file: Path) -> Path:
+    """The docs folder an MkDocs configuration names."""
+    from mkdocs.config import load_config
+
+    return Path(load_config(str(config_file)).docs_dir)
+
+
 def build(config_file: Path, content: Path | None = None, site_dir: Path | None = None,
           strict: bool = True) -> None:
     """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure."""

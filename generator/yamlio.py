@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,10 @@ from .problems import Problem
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
+# Control characters (other than tab and line ends), surrogates and the non-characters U+FFFE
+# and U+FFFF have no place in a record: they break YAML front matter and XML feeds, and hide
+# text. They are refused whether written raw or as an escape ("\x7f").
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
@@ -59,11 +65,18 @@ class YamlProblem(Exception):
         self.line, self.code, self.message = line, code, message
 
 
+def _forbidden(char: str) -> str:
+    return (f"the control character U+{ord(char):04X} is not allowed in a record; remove it "
+            "(records are text)")
+
+
 def _scalar(event) -> Any:
     if event.tag not in _PLAIN_TAGS:
         raise YamlProblem(event.start_mark.line + 1, "yaml-tag",
                           f"the tag {event.tag!r} is not allowed; write plain values")
     value = event.value
+    if (bad := FORBIDDEN.search(value)) is not None:
+        raise YamlProblem(event.start_mark.line + 1, "text-control", _forbidden(bad.group()))
     plain = event.style in (None, "") and event.implicit[0]
     if not plain:
         return value
@@ -163,10 +176,18 @@ def _line_of(data: bytes, offset: int) -> int:
 def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> str:
     """Read a UTF-8 text file or raise YamlProblem saying why it cannot be read."""
     try:
-        if path.stat().st_size > max_bytes:
+        info = path.stat()
+        # A fifo or a device (a link to /dev/zero) would block or never end: read files only.
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem(1, "file-unreadable", "not a regular file; records are files")
+        if info.st_size > max_bytes:
             raise YamlProblem(1, "file-too-large",
                               f"file is larger than {max_bytes:,} bytes; split it")
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)  # the file may have grown since stat
+        if len(raw) > max_bytes:
+            raise YamlProblem(1, "file-too-large",
+                              f"file is larger than {max_bytes:,} bytes; split it")
     except OSError as exc:
         raise YamlProblem(1, "file-unreadable", f"cannot read the file ({exc.strerror})") from None
     nul = raw.find(b"\x00")
@@ -182,6 +203,9 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> str:
 
 def parse(text: str, path: str) -> Document:
     """Parse YAML text into a Document, raising YamlProblem for anything unsafe or malformed."""
+    if (bad := FORBIDDEN.search(text)) is not None:
+        raise YamlProblem(text.count("\n", 0, bad.start()) + 1, "text-control",
+                          _forbidden(bad.group()))
     try:
         return _build(yaml.parse(text, Loader=_Loader), path)
     except yaml.MarkedYAMLError as exc:
@@ -268,12 +292,15 @@ def write_new(path: Path, data: str | bytes) -> bool:
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` so that the file is either the old one or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # A fresh file (O_EXCL): a link planted under a predictable name cannot redirect the write.
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        with open(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a record is an ordinary file
         os.replace(tmp, path)
     finally:
         if tmp.exists():

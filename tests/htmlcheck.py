@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import html5lib
 
 SAFE_SCHEMES = ("http://", "https://", "#", "./", "../", "/")
@@ -9,9 +11,15 @@ URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poste
              "background", "srcset"}
 
 
-def active_parts(markup: str, allow_scripts: tuple = ()) -> list[str]:
-    """Everything in ``markup`` that could run: script elements, on* handlers, dangerous URLs."""
-    doc = html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False)
+def parse(markup: str):
+    """``markup`` parsed as a browser parses it (an ElementTree element)."""
+    return html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def active_parts(markup, allow_scripts: tuple = ()) -> list[str]:
+    """Everything in ``markup`` (text, or a tree from ``parse``) that could run: script
+    elements, on* handlers, dangerous URLs."""
+    doc = parse(markup) if isinstance(markup, str) else markup
     found = []
     for el in doc.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -38,7 +46,14 @@ def active_parts(markup: str, allow_scripts: tuple = ()) -> list[str]:
 
 
 def content_of(page: str) -> str:
-    """The main content of a built page: what the generator put there, without the theme."""
+    """The main content of a built page: what the generator put there, without the theme.
+
+    The content holds articles of its own (perspectives), so its end is the ``</article>`` that
+    balances the opening one, not the first one."""
     start = page.index('<article class="md-content__inner')
-    end = page.index("</article>", start)
-    return page[start:end + len("</article>")]
+    depth = 0
+    for m in re.finditer(r"<(/?)article\b", page[start:], re.I):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return page[start:page.index(">", start + m.end()) + 1]
+    raise ValueError("the page's main article is not closed")

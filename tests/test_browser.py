@@ -497,6 +497,9 @@ def test_search_finds_an_item(tabs):
         opener = page.locator("label.md-header__button[for=__search]")
         if opener.is_visible():  # on a phone the search box opens from a header button
             opener.click()
+        # Material ignores what is typed before its search index is ready: wait for it.
+        page.wait_for_function("() => !document.querySelector('.md-search-result__meta')"
+                               ".textContent.includes('Initializing')", timeout=60_000)
         # Typed key by key: Material searches on key events, as a reader types.
         page.locator("input.md-search__input").press_sequentially("road repairs")
         result = page.locator(f'.md-search-result a[href*="items/{RTL_ITEM}/"]').first
