@@ -249,3 +249,27 @@ def export(content: Path, fmt: str, out: Path):
     written = files(digest, fmt)
     write_files(written, out)
     click.echo(f"wrote {len(written)} files to {out}", err=True)
+
+
+@main.command()
+@click.option("--records", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="How many synthetic records to generate.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the JSON figures to this file.")
+@click.option("--reference", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Records in the small digest whose largest item page is compared (0: none).")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build in this folder and keep it (default: a temporary folder, removed).")
+@click.option("--serve", "serve", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Records in the digest whose edit is timed under mkdocs serve (0: none).")
+def bench(records: int, out: Path | None, reference: int, keep: Path | None, serve: int):
+    """Measure the generator and the full build on N synthetic records; print JSON figures."""
+    from .bench import bench as run_bench
+
+    if not Path("mkdocs.yml").is_file():
+        raise click.UsageError("mkdocs.yml not found; run the bench from the project folder")
+    figures = run_bench(records, Path.cwd(), reference, keep, serve)
+    text = json.dumps(figures, indent=2)
+    click.echo(text)
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")

@@ -1,0 +1,340 @@
+"""Measurement: the whole pipeline at scale, on synthetic content (``parallax bench``).
+
+Input: a record count. Output: a dict of figures (printed as JSON by the CLI). The bench writes a
+temporary project (``synthetic.write_content``, this project's ``docs/`` and ``mkdocs.yml``), then
+measures, in this order:
+
+1. the generator stage in this process: load (read and parse), validate, check, render;
+2. ``parallax build`` in a child process: generator and MkDocs together, as a user runs it;
+3. the same MkDocs build of the same pages without the generator: ``parallax render --out``
+   Markdown beside ``docs/``, the same configuration less the ``parallax`` plugin, in a child
+   process. Builds 2 and 3 run with the same Python in the same run, so their ratio compares like
+   with like on a busy machine too;
+4. the size of the largest item page and of the largest listing page in the built site, and the
+   largest item page of a small reference digest built the same way (a page must not grow with
+   the digest);
+5. optionally, under ``mkdocs serve --dirty`` (``make serve``) on a digest of its own size, the
+   seconds from saving an edit to one record until the served page shows it; and the same under
+   a plain ``mkdocs serve``, which rebuilds every page.
+
+Wall-clock time is what a reader waits for; the CPU time of each step is given beside it, since a
+machine shared with other work stretches the first and not the second.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import platform
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from . import yamlio
+from .synthetic import write_content
+
+LISTING_FOLDERS = ("items", "stakeholders", "outlets", "timeline")
+# A child process running the command line, with this Python and this generator.
+CLI = [sys.executable, "-c", "from generator.cli import main; main()"]
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    ram = 0.0
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        pass
+    return {"cpus": os.cpu_count(), "cpu_model": cpu, "ram_gb": round(ram, 1),
+            "python": platform.python_version(), "system": platform.platform(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def make_project(folder: Path, records: int, source: Path) -> Path:
+    """A project under ``folder``: synthetic content and seeds, ``source``'s docs and mkdocs.yml."""
+    write_content(folder, records)
+    config = yamlio.parse((source / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
+    shutil.copytree(source / config.get("docs_dir", "docs"), folder / "docs")
+    shutil.copy2(source / "mkdocs.yml", folder / "mkdocs.yml")
+    return folder
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the forked workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _timed(step, *args):
+    gc.collect()
+    wall, cpu = time.perf_counter(), _cpu()
+    result = step(*args)
+    return result, time.perf_counter() - wall, _cpu() - cpu
+
+
+def generator_stage(project: Path) -> dict:
+    """Load, validate, check and render the project's content in this process, timing each
+    stage; then time the whole generator stage as ``parallax build`` runs it."""
+    from .check import run_checks
+    from .load import load_content
+    from .problems import has_errors
+    from .render import render_site
+
+    (digest, problems), load_wall, load_cpu = _timed(load_content, project / "content", project)
+    gc.freeze()  # the digest is built once and only read from here on
+    try:
+        problems, check_wall, check_cpu = _timed(run_checks, digest, problems)
+        pages, render_wall, render_cpu = _timed(render_site, digest)
+    finally:
+        gc.unfreeze()
+    if has_errors(problems):
+        raise RuntimeError("the synthetic content has errors: " + "; ".join(map(str, problems[:5])))
+    n, staged = len(digest.items), load_wall + check_wall + render_wall
+    del digest, pages
+    wall, cpu = staged, load_cpu + check_cpu + render_cpu
+    return {
+        "records": n,
+        "load_seconds": round(load_wall, 3),  # reading, parsing and validating together
+        "check_seconds": round(check_wall, 3),
+        "render_seconds": round(render_wall, 3),
+        "stages_seconds": round(staged, 3),
+        "stages_cpu_seconds": round(load_cpu + check_cpu + render_cpu, 3),
+        "generator_seconds": round(wall, 3),
+        "generator_cpu_seconds": round(cpu, 3),
+        "generator_records_per_second": round(n / wall) if wall else None,
+        "generator_records_per_cpu_second": round(n / cpu) if cpu else None,
+        "problems": {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")},
+    }
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux)."""
+    pids = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                for child in fh.read().split():
+                    pids += _tree(int(child))
+    except OSError:
+        pass
+    return pids
+
+
+def _pss_mb(pid: int) -> float:
+    """The proportional set size of ``pid``: its own pages, and its share of pages it shares."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run(command: list[str], cwd: Path, sample: bool = False) -> dict:
+    """Run ``command`` to its end: its wall time and output; an error if it fails. With
+    ``sample``, also the peak of the memory that the processes it starts hold together (Linux:
+    their proportional set sizes, summed, ten times a second)."""
+    wall = time.perf_counter()
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0.0
+    if sample and Path("/proc/self/smaps_rollup").exists():
+        out_parts: list[bytes] = []
+        err_parts: list[bytes] = []
+        readers = [threading.Thread(target=lambda s, a: a.append(s.read()), args=(stream, parts))
+                   for stream, parts in ((child.stdout, out_parts), (child.stderr, err_parts))]
+        for reader in readers:
+            reader.start()
+        while child.poll() is None:
+            # The first process is the probe that started the command (see ``measured``).
+            peak = max(peak, sum(_pss_mb(p) for p in _tree(child.pid)[1:]))
+            time.sleep(0.1)
+        for reader in readers:
+            reader.join()
+        out, err = b"".join(out_parts), b"".join(err_parts)
+    else:
+        out, err = child.communicate()
+    wall = time.perf_counter() - wall
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[3:]) or command}: exit {child.returncode}\n"
+                           f"{err.decode(errors='replace')[-3000:]}")
+    return {"seconds": wall, "stdout": out, "stderr": err, "total_memory_mb": peak or None}
+
+
+def measured(command: list[str], cwd: Path) -> dict:
+    """``run``, with the command's CPU time and peak memory. A fresh Python starts the command
+    and reports its RUSAGE_CHILDREN: in this process that figure would mix every child's peak."""
+    probe = [sys.executable, "-c", _PROBE, *command]
+    result = run(probe, cwd, sample=True)
+    last = result["stderr"].decode(errors="replace").strip().splitlines()[-1]
+    cpu, maxrss_kb = last.removeprefix("parallax-bench-probe ").split()
+    result.update(cpu_seconds=float(cpu), peak_memory_mb=int(maxrss_kb) / 1024)
+    return result
+
+
+_PROBE = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("parallax-bench-probe", r.ru_utime + r.ru_stime, r.ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _peak(result: dict) -> float:
+    """The peak memory of a measured command: all its processes together where that could be
+    sampled, else its largest process."""
+    return round(result["total_memory_mb"] or result["peak_memory_mb"], 1)
+
+
+def mkdocs_only_project(project: Path) -> Path:
+    """A configuration that builds the rendered Markdown and docs/ with MkDocs alone."""
+    rendered, docs = project / "rendered", project / "only-docs"
+    shutil.copytree(project / "docs", docs)
+    shutil.copytree(rendered, docs, dirs_exist_ok=True)
+    config = yamlio.parse((project / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
+    plugins = [p for p in config.get("plugins", [])
+               if not (p == "parallax" or (isinstance(p, dict) and "parallax" in p))]
+    (project / "mkdocs-only.yml").write_text(yamlio.dump(
+        {"INHERIT": "mkdocs.yml", "docs_dir": "only-docs", "plugins": plugins}), encoding="utf-8")
+    return project / "mkdocs-only.yml"
+
+
+def page_sizes(site: Path) -> dict:
+    """The largest item page and the largest listing page of a built site, in bytes."""
+    items, listings = [], []
+    for page in site.rglob("index.html"):
+        parts = page.relative_to(site).parts
+        size = page.stat().st_size
+        if len(parts) == 3 and parts[0] == "items" and not parts[1].startswith("page-"):
+            items.append((size, "/".join(parts[:-1]) + "/"))
+        elif len(parts) == 1 or parts[0] in LISTING_FOLDERS:
+            listings.append((size, "/".join(parts[:-1]) + "/"))
+    item, listing = max(items, default=(0, "")), max(listings, default=(0, ""))
+    return {"largest_item_page_bytes": item[0], "largest_item_page": item[1],
+            "largest_listing_page_bytes": listing[0], "largest_listing_page": listing[1],
+            "item_pages": len(items), "listing_pages": len(listings)}
+
+
+def _interruptible() -> None:
+    # A bench started in the background ignores Ctrl-C, and its children would inherit that.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def serve_edit(project: Path, item: str, dirty: bool = True, timeout: float = 300.0) -> dict:
+    """Seconds from saving an edit to one record until ``mkdocs serve`` serves the change
+    (``--dirty``, as ``make serve`` runs it, unless ``dirty`` is false)."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/items/{item}/"
+    record = project / "content" / "items" / f"{item}.yaml"
+    marker = f"Edited for the bench {time.time_ns()}"
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command + (["--dirty", "--no-strict"] if dirty else []), cwd=project,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=_interruptible)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read().decode("utf-8")
+        except (urllib.error.URLError, OSError):
+            return ""
+
+    def wait_for(found, what: str) -> float:
+        start = time.perf_counter()
+        while not found(page()):
+            if server.poll() is not None or time.perf_counter() - start > timeout:
+                raise RuntimeError(f"mkdocs serve: {what} did not happen in {timeout:.0f} s")
+            time.sleep(0.05)
+        return time.perf_counter() - start
+
+    try:
+        first = wait_for(lambda html: item in html, "the first build")
+        time.sleep(1.0)  # let the watcher settle after the first build
+        text = record.read_text(encoding="utf-8")
+        record.write_text(text.replace("neutral_title: ", f"neutral_title: {marker!r} #", 1)
+                          if "neutral_title: " in text else text, encoding="utf-8")
+        edit = wait_for(lambda html: marker in html, "the rebuild after an edit")
+    finally:
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs shuts its plugins down cleanly
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return {"first_build_seconds": round(first, 2), "edit_seconds": round(edit, 2)}
+
+
+def full_build(project: Path) -> dict:
+    return measured([*CLI, "build", "--content", "content", "--site-dir", "site",
+                     "--config", "mkdocs.yml"], project)
+
+
+def bench(records: int, source: Path, reference: int = 100, keep: Path | None = None,
+          serve: int = 0) -> dict:
+    """Every figure for a digest of ``records`` synthetic records (see the module docstring)."""
+    work = Path(tempfile.mkdtemp(prefix="parallax-bench-")) if keep is None else Path(keep)
+    try:
+        started = time.perf_counter()
+        project = make_project(work / "project", records, source)
+        setup = time.perf_counter() - started
+        result: dict = {"records": records, "machine": machine()}
+        stage = generator_stage(project)
+        result.update(stage)
+        build = full_build(project)
+        render = run([*CLI, "render", "--content", "content", "--out", "rendered"], project)
+        only = measured([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict",
+                         "-f", str(mkdocs_only_project(project)), "-d", "site-only"], project)
+        result.update({
+            "build_seconds": round(build["seconds"], 2),
+            "build_cpu_seconds": round(build["cpu_seconds"], 2),
+            "mkdocs_only_seconds": round(only["seconds"], 2),
+            "mkdocs_only_cpu_seconds": round(only["cpu_seconds"], 2),
+            "build_ratio": round(build["seconds"] / only["seconds"], 3),
+            "build_cpu_ratio": round(build["cpu_seconds"] / only["cpu_seconds"], 3),
+            "render_out_seconds": round(render["seconds"], 2),
+            "peak_memory_mb": _peak(build),
+            "peak_process_memory_mb": round(build["peak_memory_mb"], 1),
+            "mkdocs_only_peak_memory_mb": _peak(only),
+        })
+        result.update(page_sizes(project / "site"))
+        if reference and reference < records:
+            small = make_project(work / "reference", reference, source)
+            full_build(small)
+            ref = page_sizes(small / "site")["largest_item_page_bytes"]
+            result.update({"reference_records": reference,
+                           "reference_largest_item_page_bytes": ref,
+                           "item_page_growth": round(result["largest_item_page_bytes"] / ref, 4)})
+        if serve:
+            live = make_project(work / "serve", serve, source)
+            full = serve_edit(live, "item-000001", dirty=False)
+            result.update({"serve_records": serve,
+                           "serve_edit_seconds": full["edit_seconds"],
+                           "serve_first_build_seconds": full["first_build_seconds"]})
+        result["setup_seconds"] = round(setup, 2)
+        result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        return result
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
