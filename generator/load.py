@@ -95,6 +95,7 @@ def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, lis
     if not isinstance(doc.data, dict):
         return None, [Problem(display, 1, "schema", "an item file holds one mapping of fields")]
     item, problems = _validate(Item, doc.data, display, doc)
+    doc.release()
     if item is None:
         return None, problems
     if item.id != path.stem:
@@ -124,31 +125,58 @@ def load_registry(path: Path, display: str, name: str, root: Path):
         problems += found
         if value is not None:
             entries.append(Located(value, display, doc, (index,)))
+    doc.release()
     return tuple(entries), problems
 
 
-def load_content(root: Path, project_root: Path | None = None) -> tuple[Digest, list[Problem]]:
-    """Read and validate every record and registry under ``root``."""
+def _reuse(cache: dict | None, fresh: dict, path: Path, read):
+    """``read()``, or its earlier result when ``path`` has not changed since (same mtime, size,
+    inode). Without a cache, always ``read()``."""
+    if cache is None:
+        return read()
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        return read()
+    kept = cache.get(path)
+    result = kept[1] if kept is not None and kept[0] == stamp else read()
+    fresh[path] = (stamp, result)
+    return result
+
+
+def load_content(root: Path, project_root: Path | None = None,
+                 cache: dict | None = None) -> tuple[Digest, list[Problem]]:
+    """Read and validate every record and registry under ``root``.
+
+    ``cache``, a dict kept by the caller between calls (the live preview does), lets unchanged
+    files be reused instead of read again; it is updated to the files read this time."""
     root = Path(root)
     project_root = Path(project_root) if project_root else root.parent
     problems: list[Problem] = []
     if not root.is_dir():
         return Digest(root), [Problem(str(root), 1, "content-missing",
                                       "content folder not found; pass --content DIR")]
+    fresh: dict = {}
     registries = {}
     for name in REGISTRIES:
         path = root / f"{name}.yaml"
-        entries, found = load_registry(path, _rel(path, project_root), name, root)
+        entries, found = _reuse(cache, fresh, path, lambda: load_registry(
+            path, _rel(path, project_root), name, root))
         registries[name] = entries
         problems += found
     items = []
     item_dir = root / "items"
     paths = sorted(item_dir.glob("*.yaml")) if item_dir.is_dir() else []
     for path in paths[:MAX_ITEMS]:
-        located, found = load_item(path, _rel(path, project_root), root)
+        located, found = _reuse(cache, fresh, path, lambda: load_item(
+            path, _rel(path, project_root), root))
         problems += found
         if located is not None:
             items.append(located)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     digest = Digest(root=root, items=tuple(items), project_root=project_root, **registries)
     return digest, problems
 

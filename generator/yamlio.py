@@ -5,7 +5,11 @@ anchors, aliases and tags that construct objects are refused before they can do 
 duplicate keys are errors, nesting and size are bounded, and YAML 1.1's implicit coercions
 (``NO`` -> false, ``2011-04-18`` -> a date, ``1.10`` -> 1.1) never change a value: a plain
 scalar becomes a bool, an int or null only for the YAML 1.2 core spellings, and otherwise stays
-the exact string that was written. Every value's line is kept, so problems can name it.
+the exact string that was written. Every value's line can be found, so problems can name it.
+
+Two readers share those rules. The quick one (C parser events, no bookkeeping) reads a clean
+file; anything it does not accept, the exact one reads again and explains with a line. Lines
+are found by the exact reader too, the first time a problem asks for one: most files never do.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +42,40 @@ Loc = tuple
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed YAML file: its plain data and the 1-based line of every value in it."""
+    """A parsed YAML file: its plain data and the 1-based line of every value in it.
+
+    Both are read from ``text``: the data when the file is parsed, the lines when first asked for.
+    """
 
     path: str
-    data: Any
-    lines: dict = field(default_factory=dict)
+    text: str = field(repr=False)
+
+    @cached_property
+    def data(self) -> Any:
+        """The file's plain data: dicts, lists, strings, ints, bools and None."""
+        return parse(self.text, self.path).data
+
+    @cached_property
+    def lines(self) -> dict:
+        """The 1-based line of every value, keyed by its location (a tuple of keys and indexes)."""
+        return _build(_events(self.text), self.path).lines
+
+    def release(self) -> None:
+        """Forget the parsed data (it is read again if asked for): validated records keep a
+        digest's memory small."""
+        self.__dict__.pop("data", None)
 
     def line(self, loc: Loc) -> int:
         """The line of ``loc``, or of its nearest located parent."""
         loc = tuple(loc)
+        if "lines" not in self.__dict__ and self.__dict__.get("_early", 0) < 2:
+            # The first questions read only as far as the answer (a draft's `status` is near the
+            # top); the whole file is read once the answer is not found or questions go on.
+            self.__dict__["_early"] = self.__dict__.get("_early", 0) + 1
+            try:
+                self.__dict__["lines"] = _build(_events(self.text), self.path, until=loc).lines
+            except _Found as found:
+                return found.line
         while loc:
             if loc in self.lines:
                 return self.lines[loc]
@@ -78,7 +108,20 @@ def _scalar(event) -> Any:
     return value
 
 
-def _build(events, path: str) -> Document:
+class _Found(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _document(path: str, text: str, data: Any, lines: dict | None = None) -> Document:
+    doc = Document(path, text)
+    doc.__dict__["data"] = data  # fill the cached properties: this reading found them
+    if lines is not None:
+        doc.__dict__["lines"] = lines
+    return doc
+
+
+def _build(events, path: str, until: Loc | None = None, text: str = "") -> Document:
     lines: dict = {}
     stack: list = []  # frames: [container, loc, pending_key, seen_keys]
     root: list = []
@@ -96,6 +139,8 @@ def _build(events, path: str) -> Document:
             here = loc + (len(container),)
             container.append(value)
             lines[here] = line
+            if here == until:
+                raise _Found(line)
             return here
         if frame[2] is _NO_KEY:
             if isinstance(value, (dict, list)) or value is None:
@@ -113,6 +158,8 @@ def _build(events, path: str) -> Document:
         here = loc + (key,)
         container[key] = value
         lines[here] = frame[3][key]
+        if here == until:
+            raise _Found(lines[here])
         return here
 
     for event in events:
@@ -146,7 +193,7 @@ def _build(events, path: str) -> Document:
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             stack.pop()
             depth -= 1
-    return Document(path, root[0] if root else None, lines)
+    return _document(path, text, root[0] if root else None, lines)
 
 
 class _NoKey:
@@ -180,10 +227,89 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> str:
                           f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8") from None
 
 
+def _events(text: str):
+    parser = _Loader(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        parser.dispose()
+
+
+class _Unusual(Exception):
+    """The quick reader met something it leaves to the exact one."""
+
+
+def _quick_scalar(event) -> Any:
+    if event.anchor is not None or event.tag not in _PLAIN_TAGS:
+        raise _Unusual
+    value = event.value
+    if event.style or not event.implicit[0]:
+        return value
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    return value
+
+
+def _quick_node(get, event, depth: int) -> Any:
+    cls = event.__class__
+    if cls is yaml.ScalarEvent:
+        return _quick_scalar(event)
+    if depth > MAX_DEPTH or event.anchor is not None or event.tag not in _PLAIN_TAGS:
+        raise _Unusual
+    if cls is yaml.SequenceStartEvent:
+        seq = []
+        while (event := get()).__class__ is not yaml.SequenceEndEvent:
+            seq.append(_quick_node(get, event, depth + 1))
+        return seq
+    if cls is yaml.MappingStartEvent:
+        mapping = {}
+        while (event := get()).__class__ is not yaml.MappingEndEvent:
+            if event.__class__ is not yaml.ScalarEvent:
+                raise _Unusual
+            key = _quick_scalar(event)
+            if key is None:
+                raise _Unusual
+            key = str(key)
+            if key in mapping:
+                raise _Unusual
+            mapping[key] = _quick_node(get, get(), depth + 1)
+        return mapping
+    raise _Unusual  # an alias, or an event out of place
+
+
+def _quick(text: str) -> Any:
+    """The data of a clean one-document file, by the rules above; _Unusual for anything else."""
+    parser = _Loader(text)
+    try:
+        get = parser.get_event
+        get()  # stream start
+        event = get()
+        if event.__class__ is yaml.StreamEndEvent:
+            return None
+        data = _quick_node(get, get(), 1)
+        get()  # document end
+        if get().__class__ is not yaml.StreamEndEvent:
+            raise _Unusual  # a second document
+        return data
+    finally:
+        parser.dispose()
+
+
 def parse(text: str, path: str) -> Document:
     """Parse YAML text into a Document, raising YamlProblem for anything unsafe or malformed."""
     try:
-        return _build(yaml.parse(text, Loader=_Loader), path)
+        return _document(path, text, _quick(text))
+    except (_Unusual, yaml.YAMLError, RecursionError):
+        pass
+    try:
+        return _build(_events(text), path, text=text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
