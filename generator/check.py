@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
@@ -518,9 +518,17 @@ def _sources(ctx: Context):
                 yield e, ("roles", j, "source"), r.source
 
 
+_URL_BAD_CHARS = re.compile(r"[\s\x00-\x1f]")
+# A plain http(s) URL with a dotted host name: what the rules below accept, recognised at once.
+_URL_PLAIN = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]+)?(?:[/?#][^\s\x00-\x1f]*)?\Z")
+
+
+@lru_cache(maxsize=100_000)  # pages and checks ask about the same URLs many times
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not a well-formed http(s) URL, or None."""
-    if any(c.isspace() for c in url) or any(ord(c) < 32 for c in url):
+    if _URL_PLAIN.match(url):
+        return None
+    if _URL_BAD_CHARS.search(url):
         return "contains spaces or control characters"
     try:
         parts = urlsplit(url)

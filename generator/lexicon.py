@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+_WORD_START, _WORD_END = r"(?<!\w)(?:", r")(?!\w)"
 _INFLECT = r"(?:s|es|ed|ing|'s|’s)?"
 ATTRIBUTION = re.compile(
     r"\b(said|say|says|saying|stated|states|called|call|calls|calling|described|describes|"
@@ -49,7 +51,7 @@ def compile_term(term: str, pattern: str = "", language: str = "en", used_by: st
         alternatives = [form_regex(term) + (_INFLECT if language == "en" else "")]
     if not alternatives or any(a in ("", r"\w*") for a in alternatives):
         raise ValueError("the pattern matches everything; give word forms such as 'terroris*'")
-    regex = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    regex = re.compile(_WORD_START + "|".join(alternatives) + _WORD_END, re.IGNORECASE)
     return Term(term, language, used_by, regex)
 
 
@@ -60,6 +62,23 @@ class Hit:
     end: int
     text: str
     attributed: bool
+
+
+@lru_cache(maxsize=16)
+def _union(patterns: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern that matches wherever any of ``patterns`` does (None if they cannot be joined).
+
+    The word boundaries are written once around all the words: the regex engine then tries the
+    words only where a word starts, which makes one pass about as quick as one term's."""
+    if all(p.startswith(_WORD_START) and p.endswith(_WORD_END) for p in patterns):
+        inner = "|".join(p[len(_WORD_START):-len(_WORD_END)] for p in patterns)
+        source = _WORD_START + inner + _WORD_END
+    else:
+        source = "|".join(f"(?:{p})" for p in patterns)
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except re.error:
+        return None
 
 
 def _spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -76,6 +95,9 @@ def find(terms: list[Term], text: str) -> list[Hit]:
     if not text or not terms:
         return []
     prose = _mask(text)
+    union = _union(tuple(t.regex.pattern for t in terms))
+    if union is not None and not union.search(prose):
+        return []  # the usual case: one pass over the text instead of one per term
     hits = []
     quotes = None
     for term in terms:
