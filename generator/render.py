@@ -23,10 +23,12 @@ from markupsafe import Markup, escape
 
 from .check import url_problem
 from .load import Digest, Located
+from .quickmd import paragraphs_html
 
 PAGE_SIZE = 50
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
 SCHEMES = {"http", "https"}
+LINK_REL = "noopener noreferrer nofollow"
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,18 @@ def markdown_html(text: str) -> Markup:
     """Render a record's Markdown field to sanitised HTML (no raw HTML, http(s) links only)."""
     if not text:
         return Markup("")
+    quick = paragraphs_html(text, LINK_REL)  # plain prose: the same HTML, much sooner
+    return Markup(quick) if quick is not None else full_markdown_html(text)
+
+
+def full_markdown_html(text: str) -> Markup:
+    """``markdown_html`` through Python-Markdown and the sanitiser, whatever the text."""
     # Raw HTML in a record is shown as text, not parsed: escape it before Markdown sees it.
     source = text.replace("&", "&amp;").replace("<", "&lt;")
     _md.reset()
     rendered = _md.convert(source)
     clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
-                      url_schemes=SCHEMES, link_rel="noopener noreferrer nofollow",
-                      strip_comments=True)
+                      url_schemes=SCHEMES, link_rel=LINK_REL, strip_comments=True)
     return Markup(_no_blank_lines(clean))
 
 
@@ -98,12 +105,24 @@ def page_url(path: str) -> str:
     return stem + "/"
 
 
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for paths inside the site, without asking the OS for the cwd."""
+    if path.startswith("/") or start.startswith("/") or ".." in f"{path}/{start}".split("/"):
+        return posixpath.relpath(path, start)
+    to = [p for p in posixpath.normpath(path).split("/") if p not in ("", ".")]
+    at = [p for p in posixpath.normpath(start).split("/") if p not in ("", ".")]
+    common = 0
+    while common < min(len(to), len(at)) and to[common] == at[common]:
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
+
+
 def relative(from_path: str, to_path: str) -> str:
     """A link from one page to another (or to a site file when ``to_path`` has no .md)."""
     here = page_url(from_path)
     there = page_url(to_path) if to_path.endswith(".md") else to_path
     base = here.rstrip("/") if here else ""
-    rel = posixpath.relpath(there or ".", base or ".")
+    rel = _relpath(there or ".", base or ".")
     if to_path.endswith(".md") and not rel.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel
@@ -194,8 +213,14 @@ def render_site(digest: Digest) -> list[Page]:
                      count=len(view.items), title=title_meta("Home"))]
     pages += listing_pages(view)
     pages += [render_item(view, e) for e in view.items]
+    pages += browse_pages(view)
     pages.append(render_checks())
     return pages
+
+
+def browse_pages(view: View) -> list[Page]:
+    from .browse import browse_pages as pages  # the browsing pages build on this module
+    return pages(view)
 
 
 def render_checks() -> Page:
