@@ -154,13 +154,18 @@ def build(content: Path, site_dir: Path, config_file: Path):
     from mkdocs.exceptions import MkDocsException
 
     from .site import build as site_build
+    count = len(digest.items)
+    # The plugin takes the checked digest over (no second reading) and lets it go once the
+    # pages exist: nothing here may keep a reference to it.
+    handover = [(digest, problems)]
+    del digest, problems
     try:
         with replace_dir(site_dir) as tmp:
-            site_build(config_file, content, tmp)
+            site_build(config_file, content, tmp, checked=handover.pop())
     except MkDocsException as exc:
         click.echo(f"build failed: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"built {len(digest.items)} items into {site_dir}", err=True)
+    click.echo(f"built {count} items into {site_dir}", err=True)
 
 
 @main.command()

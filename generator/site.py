@@ -31,6 +31,13 @@ class ParallaxConfig(Config):
 class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     """Adds the digest's pages to an MkDocs build."""
 
+    checked = None  # (digest, problems) already loaded and checked by the caller, used once
+
+    def on_startup(self, *, command, dirty):
+        # Having this hook keeps the plugin alive across `mkdocs serve` rebuilds, and with it the
+        # cache: a rebuild reads again only the files that changed.
+        self.cache = {} if command == "serve" else None
+
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent
         self.content = (root / self.config.content).resolve()
@@ -42,8 +49,13 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        digest, problems = load_content(self.content, self.project_root)
-        problems = run_checks(digest, problems)
+        checked, self.checked = self.checked, None
+        if checked is None:
+            digest, problems = load_content(self.content, self.project_root,
+                                            getattr(self, "cache", None))
+            checked = digest, run_checks(digest, problems)
+        digest, problems = checked
+        del checked
         for problem in problems:
             if problem.severity == "error":
                 log.error(str(problem))
@@ -58,8 +70,11 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
 
 
 def build(config_file: Path, content: Path | None = None, site_dir: Path | None = None,
-          strict: bool = True) -> None:
-    """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure."""
+          strict: bool = True, checked: tuple | None = None) -> None:
+    """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure.
+
+    ``checked``, the (digest, problems) of ``content`` already loaded and checked, spares the
+    plugin reading it all again."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -70,6 +85,8 @@ def build(config_file: Path, content: Path | None = None, site_dir: Path | None 
     if content is not None:
         plugin = config.plugins["parallax"]
         plugin.config.content = str(Path(content).resolve())
+        plugin.checked = checked
+    del checked
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
