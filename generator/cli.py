@@ -198,3 +198,23 @@ def schema(out: Path):
 
     for path in write_schemas(out):
         click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.option("--records", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="How many synthetic records to generate.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the JSON figures to this file.")
+@click.option("--reference", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Records in the small digest whose largest item page is compared (0: none).")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build in this folder and keep it (default: a temporary folder, removed).")
+def bench(records: int, out: Path | None, reference: int, keep: Path | None):
+    """Measure the generator and the full build on N synthetic records; print JSON figures."""
+    from .bench import bench as run_bench
+
+    figures = run_bench(records, Path.cwd(), reference, keep)
+    text = json.dumps(figures, indent=2)
+    click.echo(text)
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")

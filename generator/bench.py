@@ -1,0 +1,215 @@
+"""Measurement: the whole pipeline at scale, on synthetic content (``parallax bench``).
+
+Input: a record count. Output: a dict of figures (printed as JSON by the CLI). The bench writes a
+temporary project (``synthetic.write_content``, this project's ``docs/`` and ``mkdocs.yml``), then
+measures, in this order:
+
+1. the generator stage in this process: load (read and parse), validate, check, render;
+2. ``parallax build`` in a child process: generator and MkDocs together, as a user runs it;
+3. the same MkDocs build of the same pages without the generator: ``parallax render --out``
+   Markdown beside ``docs/``, the same configuration less the ``parallax`` plugin, in a child
+   process. Builds 2 and 3 run with the same Python in the same run, so their ratio compares like
+   with like on a busy machine too;
+4. the size of the largest item page and of the largest listing page in the built site, and the
+   largest item page of a small reference digest built the same way (a page must not grow with
+   the digest).
+
+Wall-clock time is what a reader waits for; the CPU time of each step is given beside it, since a
+machine shared with other work stretches the first and not the second.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import yamlio
+from .synthetic import write_content
+
+LISTING_FOLDERS = ("items", "stakeholders", "outlets", "timeline")
+# A child process running the command line, with this Python and this generator.
+CLI = [sys.executable, "-c", "from generator.cli import main; main()"]
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    ram = 0.0
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        pass
+    return {"cpus": os.cpu_count(), "cpu_model": cpu, "ram_gb": round(ram, 1),
+            "python": platform.python_version(), "system": platform.platform(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def make_project(folder: Path, records: int, source: Path) -> Path:
+    """A project under ``folder``: synthetic content and seeds, ``source``'s docs and mkdocs.yml."""
+    write_content(folder, records)
+    config = yamlio.parse((source / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
+    shutil.copytree(source / config.get("docs_dir", "docs"), folder / "docs")
+    shutil.copy2(source / "mkdocs.yml", folder / "mkdocs.yml")
+    return folder
+
+
+def _timed(step, *args):
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = step(*args)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def generator_stage(project: Path) -> dict:
+    """Load, validate, check and render the project's content in this process, timing each."""
+    from .check import run_checks
+    from .load import load_content
+    from .problems import has_errors
+    from .render import render_site
+
+    content = project / "content"
+    paths = sorted(content.glob("*.yaml")) + sorted((content / "items").glob("*.yaml"))
+    # Reading and parsing alone, so that validation's share can be told apart below.
+    _, parse_wall, parse_cpu = _timed(lambda: [yamlio.load(p, p.name) for p in paths])
+    (digest, problems), load_wall, load_cpu = _timed(load_content, content, project)
+    problems, check_wall, check_cpu = _timed(run_checks, digest, problems)
+    pages, render_wall, render_cpu = _timed(render_site, digest)
+    if has_errors(problems):
+        raise RuntimeError("the synthetic content has errors: " + "; ".join(map(str, problems[:5])))
+    wall = load_wall + check_wall + render_wall
+    n = len(digest.items)
+    return {
+        "records": n,
+        "pages": len(pages),
+        "load_seconds": round(parse_wall, 3),
+        "validate_seconds": round(max(load_wall - parse_wall, 0.0), 3),
+        "check_seconds": round(check_wall, 3),
+        "render_seconds": round(render_wall, 3),
+        "generator_seconds": round(wall, 3),
+        "generator_cpu_seconds": round(load_cpu + check_cpu + render_cpu, 3),
+        "generator_records_per_second": round(n / wall) if wall else None,
+        "generator_records_per_cpu_second": round(n / (load_cpu + check_cpu + render_cpu)),
+        "problems": {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")},
+        "parse_cpu_seconds": round(parse_cpu, 3),
+    }
+
+
+def run(command: list[str], cwd: Path) -> dict:
+    """Run ``command`` to its end: its wall time and output; an error if it fails."""
+    wall = time.perf_counter()
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = child.communicate()
+    wall = time.perf_counter() - wall
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[3:]) or command}: exit {child.returncode}\n"
+                           f"{err.decode(errors='replace')[-3000:]}")
+    return {"seconds": wall, "stdout": out, "stderr": err}
+
+
+def measured(command: list[str], cwd: Path) -> dict:
+    """``run``, with the command's CPU time and peak memory. A fresh Python starts the command
+    and reports its RUSAGE_CHILDREN: in this process that figure would mix every child's peak."""
+    probe = [sys.executable, "-c", _PROBE, *command]
+    result = run(probe, cwd)
+    last = result["stderr"].decode(errors="replace").strip().splitlines()[-1]
+    cpu, maxrss_kb = last.removeprefix("parallax-bench-probe ").split()
+    result.update(cpu_seconds=float(cpu), peak_memory_mb=int(maxrss_kb) / 1024)
+    return result
+
+
+_PROBE = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("parallax-bench-probe", r.ru_utime + r.ru_stime, r.ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def mkdocs_only_project(project: Path) -> Path:
+    """A configuration that builds the rendered Markdown and docs/ with MkDocs alone."""
+    rendered, docs = project / "rendered", project / "only-docs"
+    shutil.copytree(project / "docs", docs)
+    shutil.copytree(rendered, docs, dirs_exist_ok=True)
+    config = yamlio.parse((project / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
+    plugins = [p for p in config.get("plugins", [])
+               if not (p == "parallax" or (isinstance(p, dict) and "parallax" in p))]
+    (project / "mkdocs-only.yml").write_text(yamlio.dump(
+        {"INHERIT": "mkdocs.yml", "docs_dir": "only-docs", "plugins": plugins}), encoding="utf-8")
+    return project / "mkdocs-only.yml"
+
+
+def page_sizes(site: Path) -> dict:
+    """The largest item page and the largest listing page of a built site, in bytes."""
+    items, listings = [], []
+    for page in site.rglob("index.html"):
+        parts = page.relative_to(site).parts
+        size = page.stat().st_size
+        if len(parts) == 3 and parts[0] == "items" and not parts[1].startswith("page-"):
+            items.append((size, "/".join(parts[:-1]) + "/"))
+        elif len(parts) == 1 or parts[0] in LISTING_FOLDERS:
+            listings.append((size, "/".join(parts[:-1]) + "/"))
+    item, listing = max(items, default=(0, "")), max(listings, default=(0, ""))
+    return {"largest_item_page_bytes": item[0], "largest_item_page": item[1],
+            "largest_listing_page_bytes": listing[0], "largest_listing_page": listing[1],
+            "item_pages": len(items), "listing_pages": len(listings)}
+
+
+def full_build(project: Path) -> dict:
+    return measured([*CLI, "build", "--content", "content", "--site-dir", "site",
+                     "--config", "mkdocs.yml"], project)
+
+
+def bench(records: int, source: Path, reference: int = 100, keep: Path | None = None) -> dict:
+    """Every figure for a digest of ``records`` synthetic records (see the module docstring)."""
+    work = Path(tempfile.mkdtemp(prefix="parallax-bench-")) if keep is None else Path(keep)
+    try:
+        started = time.perf_counter()
+        project = make_project(work / "project", records, source)
+        setup = time.perf_counter() - started
+        result: dict = {"records": records, "machine": machine()}
+        stage = generator_stage(project)
+        result.update(stage)
+        build = full_build(project)
+        render = run([*CLI, "render", "--content", "content", "--out", "rendered"], project)
+        only = measured([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict",
+                         "-f", str(mkdocs_only_project(project)), "-d", "site-only"], project)
+        result.update({
+            "build_seconds": round(build["seconds"], 2),
+            "build_cpu_seconds": round(build["cpu_seconds"], 2),
+            "mkdocs_only_seconds": round(only["seconds"], 2),
+            "mkdocs_only_cpu_seconds": round(only["cpu_seconds"], 2),
+            "build_ratio": round(build["seconds"] / only["seconds"], 3),
+            "build_cpu_ratio": round(build["cpu_seconds"] / only["cpu_seconds"], 3),
+            "render_out_seconds": round(render["seconds"], 2),
+            "peak_memory_mb": round(build["peak_memory_mb"], 1),
+            "mkdocs_only_peak_memory_mb": round(only["peak_memory_mb"], 1),
+        })
+        result.update(page_sizes(project / "site"))
+        if reference and reference < records:
+            small = make_project(work / "reference", reference, source)
+            full_build(small)
+            ref = page_sizes(small / "site")["largest_item_page_bytes"]
+            result.update({"reference_records": reference,
+                           "reference_largest_item_page_bytes": ref,
+                           "item_page_growth": round(result["largest_item_page_bytes"] / ref, 4)})
+        result["setup_seconds"] = round(setup, 2)
+        result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        return result
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)

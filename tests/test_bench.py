@@ -1,0 +1,51 @@
+"""The bench: `parallax bench` runs end to end on a small digest and reports every figure.
+
+No timing is asserted here (timed unit tests only measure the machine's mood); the figures
+themselves are checked by running the bench, see docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.synthetic import write_content
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = {"records", "generator_seconds", "generator_records_per_second", "build_seconds",
+        "mkdocs_only_seconds", "build_ratio", "peak_memory_mb", "largest_item_page_bytes",
+        "largest_listing_page_bytes", "load_seconds", "validate_seconds", "check_seconds",
+        "render_seconds", "machine"}
+
+
+@pytest.mark.slow
+def test_bench_runs_at_a_small_size(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(main, ["bench", "--records", "20", "--reference", "10",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text())
+    assert KEYS <= figures.keys()
+    assert figures["records"] == 20
+    assert figures["problems"]["error"] == figures["problems"]["warning"] == 0
+    for key in ("generator_seconds", "build_seconds", "mkdocs_only_seconds", "build_ratio",
+                "peak_memory_mb", "generator_records_per_second"):
+        assert figures[key] > 0, key
+    assert figures["item_pages"] == 20
+    assert 0 < figures["largest_item_page_bytes"] < 300_000
+    assert 0 < figures["largest_listing_page_bytes"] < 300_000
+    assert figures["machine"]["cpus"] >= 1
+    assert 0.9 < figures["item_page_growth"] < 1.1
+
+
+def test_synthetic_content_is_deterministic(tmp_path):
+    write_content(tmp_path / "a", 12)
+    write_content(tmp_path / "b", 12)
+    for path in sorted((tmp_path / "a").rglob("*.*")):
+        twin = tmp_path / "b" / path.relative_to(tmp_path / "a")
+        assert path.read_bytes() == twin.read_bytes(), path
