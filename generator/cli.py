@@ -213,6 +213,8 @@ def bench(records: int, out: Path | None, reference: int, keep: Path | None):
     """Measure the generator and the full build on N synthetic records; print JSON figures."""
     from .bench import bench as run_bench
 
+    if not Path("mkdocs.yml").is_file():
+        raise click.UsageError("mkdocs.yml not found; run the bench from the project folder")
     figures = run_bench(records, Path.cwd(), reference, keep)
     text = json.dumps(figures, indent=2)
     click.echo(text)
