@@ -12,7 +12,9 @@ measures, in this order:
    with like on a busy machine too;
 4. the size of the largest item page and of the largest listing page in the built site, and the
    largest item page of a small reference digest built the same way (a page must not grow with
-   the digest).
+   the digest);
+5. optionally, under ``mkdocs serve`` on a digest of its own size, the seconds from saving an
+   edit to one record until the served page shows it.
 
 Wall-clock time is what a reader waits for; the CPU time of each step is given beside it, since a
 machine shared with other work stretches the first and not the second.
@@ -169,12 +171,56 @@ def page_sizes(site: Path) -> dict:
             "item_pages": len(items), "listing_pages": len(listings)}
 
 
+def serve_edit(project: Path, item: str, timeout: float = 300.0) -> dict:
+    """Seconds from saving an edit to one record until ``mkdocs serve`` serves the change."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/items/{item}/"
+    record = project / "content" / "items" / f"{item}.yaml"
+    marker = f"Edited for the bench {time.time_ns()}"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read().decode("utf-8")
+        except (urllib.error.URLError, OSError):
+            return ""
+
+    def wait_for(found, what: str) -> float:
+        start = time.perf_counter()
+        while not found(page()):
+            if server.poll() is not None or time.perf_counter() - start > timeout:
+                raise RuntimeError(f"mkdocs serve: {what} did not happen in {timeout:.0f} s")
+            time.sleep(0.05)
+        return time.perf_counter() - start
+
+    try:
+        first = wait_for(lambda html: item in html, "the first build")
+        time.sleep(1.0)  # let the watcher settle after the first build
+        text = record.read_text(encoding="utf-8")
+        record.write_text(text.replace("neutral_title: ", f"neutral_title: {marker!r} #", 1)
+                          if "neutral_title: " in text else text, encoding="utf-8")
+        edit = wait_for(lambda html: marker in html, "the rebuild after an edit")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"serve_first_build_seconds": round(first, 2), "serve_edit_seconds": round(edit, 2)}
+
+
 def full_build(project: Path) -> dict:
     return measured([*CLI, "build", "--content", "content", "--site-dir", "site",
                      "--config", "mkdocs.yml"], project)
 
 
-def bench(records: int, source: Path, reference: int = 100, keep: Path | None = None) -> dict:
+def bench(records: int, source: Path, reference: int = 100, keep: Path | None = None,
+          serve: int = 0) -> dict:
     """Every figure for a digest of ``records`` synthetic records (see the module docstring)."""
     work = Path(tempfile.mkdtemp(prefix="parallax-bench-")) if keep is None else Path(keep)
     try:
@@ -207,6 +253,9 @@ def bench(records: int, source: Path, reference: int = 100, keep: Path | None = 
             result.update({"reference_records": reference,
                            "reference_largest_item_page_bytes": ref,
                            "item_page_growth": round(result["largest_item_page_bytes"] / ref, 4)})
+        if serve:
+            live = make_project(work / "serve", serve, source)
+            result.update({"serve_records": serve, **serve_edit(live, "item-000000")})
         result["setup_seconds"] = round(setup, 2)
         result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         return result

@@ -137,35 +137,28 @@ class _plain:
               default=Path("mkdocs.yml"), show_default=True)
 def build(content: Path, site_dir: Path, config_file: Path):
     """Check the content, then build the site (MkDocs, strict) into SITE_DIR."""
-    from .check import run_checks
-    from .load import load_content
+    from .pipeline import generate
     from .sitedir import replace_dir
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     if not config_file.is_file():
         raise click.UsageError(f"{config_file} not found; run from the project folder or pass --config")
-    digest, problems = load_content(content, _project_root(content))
-    problems = run_checks(digest, problems)
-    _show(problems)
-    if has_errors(problems):
+    generated = generate(content, _project_root(content))
+    _show(generated.problems)
+    if has_errors(generated.problems):
         click.echo("build refused: fix the errors above", err=True)
         sys.exit(1)
     from mkdocs.exceptions import MkDocsException
 
     from .site import build as site_build
-    count = len(digest.items)
-    # The plugin takes the checked digest over (no second reading) and lets it go once the
-    # pages exist: nothing here may keep a reference to it.
-    handover = [(digest, problems)]
-    del digest, problems
     try:
         with replace_dir(site_dir) as tmp:
-            site_build(config_file, content, tmp, checked=handover.pop())
+            site_build(config_file, content, tmp, generated=generated)
     except MkDocsException as exc:
         click.echo(f"build failed: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"built {count} items into {site_dir}", err=True)
+    click.echo(f"built {generated.items} items into {site_dir}", err=True)
 
 
 @main.command()
@@ -209,13 +202,15 @@ def schema(out: Path):
               help="Records in the small digest whose largest item page is compared (0: none).")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build in this folder and keep it (default: a temporary folder, removed).")
-def bench(records: int, out: Path | None, reference: int, keep: Path | None):
+@click.option("--serve", "serve", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Records in the digest whose edit is timed under mkdocs serve (0: none).")
+def bench(records: int, out: Path | None, reference: int, keep: Path | None, serve: int):
     """Measure the generator and the full build on N synthetic records; print JSON figures."""
     from .bench import bench as run_bench
 
     if not Path("mkdocs.yml").is_file():
         raise click.UsageError("mkdocs.yml not found; run the bench from the project folder")
-    figures = run_bench(records, Path.cwd(), reference, keep)
+    figures = run_bench(records, Path.cwd(), reference, keep, serve)
     text = json.dumps(figures, indent=2)
     click.echo(text)
     if out is not None:

@@ -1,7 +1,8 @@
 """Stage: site. The one home of MkDocs: a thin plugin that adds the rendered pages, and the build.
 
-The plugin loads and checks the content once per build, refuses to build on errors, and adds
-every page as a generated file in memory: nothing is ever written into ``content/``.
+The plugin has the content loaded, checked and rendered once per build (``pipeline.generate``),
+refuses to build on errors, and adds every page as a generated file in memory: nothing is ever
+written into ``content/``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .check import run_checks
-from .load import load_content
+from .pipeline import Generated, generate
 from .problems import has_errors
-from .render import render_site
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -31,7 +30,7 @@ class ParallaxConfig(Config):
 class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     """Adds the digest's pages to an MkDocs build."""
 
-    checked = None  # (digest, problems) already loaded and checked by the caller, used once
+    generated = None  # pages and problems the caller already made (parallax build), used once
 
     def on_startup(self, *, command, dirty):
         # Having this hook keeps the plugin alive across `mkdocs serve` rebuilds, and with it the
@@ -49,13 +48,10 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        checked, self.checked = self.checked, None
-        if checked is None:
-            digest, problems = load_content(self.content, self.project_root,
-                                            getattr(self, "cache", None))
-            checked = digest, run_checks(digest, problems)
-        digest, problems = checked
-        del checked
+        generated, self.generated = self.generated, None
+        if generated is None:
+            generated = generate(self.content, self.project_root, getattr(self, "cache", None))
+        problems = generated.problems
         for problem in problems:
             if problem.severity == "error":
                 log.error(str(problem))
@@ -64,17 +60,17 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if has_errors(problems, strict=self.config.strict):
             raise PluginError("Parallax checks failed; fix the problems above "
                               "(`parallax check` lists them)")
-        for page in render_site(digest):
+        for page in generated.pages:
             files.append(File.generated(config, page.path, content=page.text))
         return files
 
 
 def build(config_file: Path, content: Path | None = None, site_dir: Path | None = None,
-          strict: bool = True, checked: tuple | None = None) -> None:
+          strict: bool = True, generated: Generated | None = None) -> None:
     """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure.
 
-    ``checked``, the (digest, problems) of ``content`` already loaded and checked, spares the
-    plugin reading it all again."""
+    ``generated``, the pages and problems of ``content`` already made, spares the plugin making
+    them again."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -85,8 +81,7 @@ def build(config_file: Path, content: Path | None = None, site_dir: Path | None 
     if content is not None:
         plugin = config.plugins["parallax"]
         plugin.config.content = str(Path(content).resolve())
-        plugin.checked = checked
-    del checked
+        plugin.generated = generated
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)

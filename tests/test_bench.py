@@ -26,7 +26,7 @@ KEYS = {"records", "generator_seconds", "generator_records_per_second", "build_s
 def test_bench_runs_at_a_small_size(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "bench.json"
-    result = CliRunner().invoke(main, ["bench", "--records", "20", "--reference", "10",
+    result = CliRunner().invoke(main, ["bench", "--records", "20", "--reference", "10", "--serve", "20",
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
@@ -41,6 +41,7 @@ def test_bench_runs_at_a_small_size(tmp_path, monkeypatch):
     assert 0 < figures["largest_listing_page_bytes"] < 300_000
     assert figures["machine"]["cpus"] >= 1
     assert 0.9 < figures["item_page_growth"] < 1.1
+    assert figures["serve_records"] == 20 and figures["serve_edit_seconds"] > 0
 
 
 def test_synthetic_content_is_deterministic(tmp_path):
