@@ -13,11 +13,13 @@ from typing import Generic, TypeVar
 from pydantic import ValidationError
 
 from . import yamlio
+from .fork import both
 from .models import REGISTRIES, Actor, GlossaryEntry, Item, LexiconEntry, Outlet, Stakeholder, TimelineEvent
 from .problems import Problem
 
 T = TypeVar("T")
 MAX_ITEMS = 200_000
+PARALLEL_FROM = 500  # item files; below this a second process costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,16 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, list[Problem]]:
+def load_item(path: Path, display: str, root: Path,
+              read: tuple | None = None) -> tuple[Located | None, list[Problem]]:
+    """One item file, validated; ``read`` is its (text, data) when already parsed (``_read``)."""
     if path.is_symlink() and not _inside(path, root):
         return None, [Problem(display, 1, "path-outside",
                               "this file is a link to a place outside the content folder; copy it in")]
-    doc, problems = yamlio.load(path, display)
+    if read is not None:
+        doc, problems = yamlio.parsed(display, *read), []
+    else:
+        doc, problems = yamlio.load(path, display)
     if doc is None:
         return None, problems
     if not isinstance(doc.data, dict):
@@ -127,6 +134,28 @@ def load_registry(path: Path, display: str, name: str, root: Path):
             entries.append(Located(value, display, doc, (index,)))
     doc.release()
     return tuple(entries), problems
+
+
+def _read(paths: list[Path]) -> list:
+    """(text, data) of each file, or None where reading or parsing has anything to say (the
+    file is then read again the ordinary way, which explains)."""
+    out = []
+    for path in paths:
+        try:
+            text = yamlio.read_text(path, path.name)
+            out.append((text, yamlio.parse(text, path.name).data))
+        except yamlio.YamlProblem:
+            out.append(None)
+    return out
+
+
+def _read_all(paths: list[Path]) -> list:
+    """``_read(paths)``, half of it on a second core when there are many."""
+    if len(paths) < PARALLEL_FROM:
+        return _read(paths)
+    half = len(paths) // 2
+    first, second = both(lambda: _read(paths[:half]), lambda: _read(paths[half:]))
+    return first + second
 
 
 def _reuse(cache: dict | None, fresh: dict, path: Path, read):
@@ -168,9 +197,13 @@ def load_content(root: Path, project_root: Path | None = None,
     items = []
     item_dir = root / "items"
     paths = sorted(item_dir.glob("*.yaml")) if item_dir.is_dir() else []
-    for path in paths[:MAX_ITEMS]:
+    paths = paths[:MAX_ITEMS]
+    # Without a cache every file is parsed: do that first, on two cores where there are two.
+    reads = _read_all(paths) if cache is None else [None] * len(paths)
+    for index, path in enumerate(paths):
+        read, reads[index] = reads[index], None  # let each text go once its record is made
         located, found = _reuse(cache, fresh, path, lambda: load_item(
-            path, _rel(path, project_root), root))
+            path, _rel(path, project_root), root, read))
         problems += found
         if located is not None:
             items.append(located)

@@ -9,13 +9,10 @@ what remains. The result is the same either way.
 
 from __future__ import annotations
 
-import marshal
-import os
-import threading
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Callable
 
+from .fork import both, in_child
 from .problems import Problem, has_errors
 from .render import Page
 
@@ -35,9 +32,13 @@ def _work(content: Path, project_root: Path, cache: dict | None):
     from .render import render_site
 
     digest, problems = load_content(content, project_root, cache)
-    problems = run_checks(digest, problems)
-    pages = [] if has_errors(problems) else render_site(digest)
-    return ([(p.path, p.text) for p in pages], [astuple(p) for p in problems], len(digest.items))
+    # The pages are rendered while the checks run (on a second core where there is one), and
+    # dropped if the checks find errors: a clean digest, the usual case, waits for the longer.
+    problems, pages = both(lambda: run_checks(digest, problems),
+                           lambda: [(p.path, p.text) for p in render_site(digest)])
+    if has_errors(problems):
+        pages = []
+    return pages, [astuple(p) for p in problems], len(digest.items)
 
 
 def generate(content: Path, project_root: Path, cache: dict | None = None) -> Generated:
@@ -47,29 +48,5 @@ def generate(content: Path, project_root: Path, cache: dict | None = None) -> Ge
     where the cache lives."""
     work = lambda: _work(content, project_root, cache)  # noqa: E731
     pages, problems, items = work() if cache is not None else in_child(work)
-    return Generated([Page(*p) for p in pages], [Problem(*p) for p in problems], items)
-
-
-def in_child(work: Callable[[], object]):
-    """``work()``, computed in a forked child when that is safe; it must return plain data
-    (strings, numbers, tuples, lists, dicts), which comes back through a pipe."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return work()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, leave without running the parent's exit handlers
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as out:
-                marshal.dump(work(), out)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as inp:
-        data = inp.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return work()  # the child failed: do the work here, where any error shows
-    return marshal.loads(data)
+    return Generated([Page(path, text) for path, text in pages], [Problem(*p) for p in problems],
+                     items)

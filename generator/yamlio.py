@@ -113,6 +113,11 @@ class _Found(Exception):
         self.line = line
 
 
+def parsed(path: str, text: str, data: Any) -> Document:
+    """The Document of ``text``, whose ``data`` another process already read with ``parse``."""
+    return _document(path, text, data)
+
+
 def _document(path: str, text: str, data: Any, lines: dict | None = None) -> Document:
     doc = Document(path, text)
     doc.__dict__["data"] = data  # fill the cached properties: this reading found them

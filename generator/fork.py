@@ -1,0 +1,72 @@
+"""Work in forked processes: the generator's way to use a second core and to keep memory apart.
+
+A child shares the parent's memory copy-on-write (nothing is pickled on the way in) and sends its
+result back as plain data through a pipe. Where forking is impossible or unsafe (no ``os.fork``,
+or other threads running, as under ``mkdocs serve``), or a child fails, the work is done here
+instead: the result is the same either way, only the time and memory differ.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import os
+import threading
+from typing import Callable, TypeVar
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _start(work: Callable[[], object]) -> tuple[int, int]:
+    read, write = os.pipe()
+    gc.freeze()  # the child's collector must not touch (and so copy) every shared page
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running the parent's exit handlers
+        code = 1
+        try:
+            gc.disable()  # short-lived: its garbage goes with it
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                marshal.dump(work(), out)
+            code = 0
+        finally:
+            os._exit(code)
+    gc.unfreeze()
+    os.close(write)
+    return pid, read
+
+
+def _finish(pid: int, read: int, work: Callable[[], B]) -> B:
+    with os.fdopen(read, "rb") as inp:
+        data = inp.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return work()  # the child failed: do the work here, where any error shows
+    return marshal.loads(data)
+
+
+def in_child(work: Callable[[], B]) -> B:
+    """``work()``, computed in a child process; it must return plain data (strings, numbers,
+    tuples, lists, dicts). The parent's memory never holds what the work builds on the way."""
+    if not can_fork():
+        return work()
+    pid, read = _start(work)
+    return _finish(pid, read, work)
+
+
+def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
+    """``(here(), there())`` computed at once, ``there()`` in a child (plain data, as above)."""
+    if not can_fork():
+        return here(), there()
+    pid, read = _start(there)
+    try:
+        mine = here()
+    except BaseException:
+        _finish(pid, read, lambda: None)
+        raise
+    return mine, _finish(pid, read, there)
