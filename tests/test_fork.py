@@ -1,0 +1,40 @@
+"""Work on two cores gives what work on one gives, and a failing child changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import fork, load, render
+from generator.check import run_checks
+from generator.pipeline import generate
+from generator.synthetic import write_content
+
+
+def test_both_returns_both_results():
+    assert fork.both(lambda: 1, lambda: ("two", [3])) == (1, ("two", [3]))
+    assert fork.in_child(lambda: {"a": [1, 2]}) == {"a": [1, 2]}
+
+
+def test_a_failing_child_is_redone_here_where_the_error_shows():
+    def boom():
+        raise ValueError("from the work")
+    with pytest.raises(ValueError, match="from the work"):
+        fork.in_child(boom)
+    with pytest.raises(ValueError, match="from the work"):
+        fork.both(lambda: 1, boom)
+
+
+def test_parallel_and_serial_stages_agree(tmp_path, monkeypatch):
+    write_content(tmp_path, 30)
+    content = tmp_path / "content"
+    monkeypatch.setattr(load, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 10)
+    digest, problems = load.load_content(content, tmp_path)
+    pages = render.render_site(digest)
+    generated = generate(content, tmp_path)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
+    serial, serial_problems = load.load_content(content, tmp_path)
+    assert [e.value for e in digest.items] == [e.value for e in serial.items]
+    assert render.render_site(serial) == pages == generated.pages
+    assert run_checks(serial, serial_problems) == generated.problems
