@@ -26,9 +26,11 @@ install-test: $(VENV)/.installed-test
 site: install
 	$(BIN)/parallax build --content content --site-dir site
 
-## serve: live preview; edits to content/ and seeds/ reload the page
+## serve: live preview; edits to content/ and seeds/ reload the page. --dirty rebuilds only
+## the pages whose text changed (MkDocs warns that a dirty build is not strict; the search
+## index covers the rebuilt pages only, until a full build)
 serve: install
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty --no-strict
 
 ## check: the editorial and consistency checks on content/
 check: install

@@ -8,6 +8,8 @@ written into ``content/``.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -18,6 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from .pipeline import Generated, generate
 from .problems import has_errors
+from .sitedir import sync_pages
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -36,6 +39,14 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         # Having this hook keeps the plugin alive across `mkdocs serve` rebuilds, and with it the
         # cache: a rebuild reads again only the files that changed.
         self.cache = {} if command == "serve" else None
+        # `mkdocs serve --dirty` rebuilds the pages whose source file is newer than its output:
+        # pages kept as files, rewritten only when their text changes, let it skip the others.
+        self.mirror = (Path(tempfile.mkdtemp(prefix="parallax-serve-"))
+                       if command == "serve" and dirty else None)
+
+    def on_shutdown(self):
+        if getattr(self, "mirror", None) is not None:
+            shutil.rmtree(self.mirror, ignore_errors=True)
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent
@@ -60,8 +71,14 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if has_errors(problems, strict=self.config.strict):
             raise PluginError("Parallax checks failed; fix the problems above "
                               "(`parallax check` lists them)")
+        mirror = getattr(self, "mirror", None)
+        if mirror is not None:
+            sync_pages(generated.pages, mirror)
         for page in generated.pages:
-            files.append(File.generated(config, page.path, content=page.text))
+            if mirror is not None:
+                files.append(File.generated(config, page.path, abs_src_path=str(mirror / page.path)))
+            else:
+                files.append(File.generated(config, page.path, content=page.text))
         return files
 
 

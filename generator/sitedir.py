@@ -1,5 +1,6 @@
 """Writing output folders safely: pages never land outside their folder, and a folder is
-replaced whole, so an interrupted run leaves the previous good output in place."""
+replaced whole, so an interrupted run leaves the previous good output in place; or, for the live
+preview, kept in step page by page, so that a file's time says whether its page changed."""
 
 from __future__ import annotations
 
@@ -48,3 +49,22 @@ def write_pages(pages, out: Path) -> None:
             target = safe_target(tmp, page.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page.text, encoding="utf-8")
+
+
+def sync_pages(pages, out: Path) -> None:
+    """Make ``out`` hold exactly ``pages``, rewriting only the files whose text changed: their
+    modification times then tell MkDocs' dirty rebuild which pages to build again."""
+    kept = set()
+    for page in pages:
+        target = safe_target(out, page.path)
+        kept.add(target)
+        data = page.text.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    for stale in [p for p in out.rglob("*.md") if p not in kept]:
+        stale.unlink()

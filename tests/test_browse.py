@@ -55,3 +55,16 @@ def test_the_cache_reuses_unchanged_files_only(tmp_path):
     changed = [a is not b for a, b in zip(again.items, third.items)]
     assert changed == [False, False, True, False, False]
     assert third.items[2].value.prepared_by == "Another Writer"
+
+
+def test_sync_pages_rewrites_only_what_changed(tmp_path):
+    from generator.render import Page
+    from generator.sitedir import sync_pages
+
+    sync_pages([Page("a.md", "one"), Page("b/c.md", "two"), Page("gone.md", "x")], tmp_path)
+    os.utime(tmp_path / "a.md", ns=(1, 1))
+    os.utime(tmp_path / "b" / "c.md", ns=(1, 1))
+    sync_pages([Page("a.md", "one"), Page("b/c.md", "three")], tmp_path)
+    assert (tmp_path / "a.md").stat().st_mtime_ns == 1  # unchanged: untouched
+    assert (tmp_path / "b" / "c.md").read_text() == "three"
+    assert not (tmp_path / "gone.md").exists()
