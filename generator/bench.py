@@ -27,6 +27,7 @@ import gc
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -212,8 +213,12 @@ def serve_edit(project: Path, item: str, dirty: bool = True, timeout: float = 30
                           if "neutral_title: " in text else text, encoding="utf-8")
         edit = wait_for(lambda html: marker in html, "the rebuild after an edit")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs shuts its plugins down cleanly
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     return {"first_build_seconds": round(first, 2), "edit_seconds": round(edit, 2)}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .render import PAGE_SIZE, Page, View, _render, title_meta
+from .render import PAGE_SIZE, Page, View, _render, environment, title_meta
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,26 @@ def paginate(folder: str, entries: list, size: int = PAGE_SIZE) -> list[Slice]:
     return [Slice(path(n), chunk, n, len(chunks), len(entries),
                   path(n - 1) if n > 1 else None, path(n + 1) if n < len(chunks) else None)
             for n, chunk in enumerate(chunks, 1)]
+
+
+class Entries:
+    """Each item's list entry (``_entry.j2``), rendered once for every depth of page.
+
+    An item appears in many listings (all items, each party heard, each outlet in its chain, its
+    year); the entry differs between them only by the relative link, which depends only on how
+    deep the listing page lies."""
+
+    def __init__(self, view: View):
+        self.view = view
+        self.entry = environment().get_template("_entry.j2").module.entry
+        self.rendered: dict = {}
+
+    def __call__(self, e, rel):
+        key = (e.value.id, rel("index.md"))
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = self.entry(e, self.view, rel)
+        return html
 
 
 def _pages_of(template: str, slices: list[Slice], title: str, view: View, **context) -> list[Page]:
@@ -64,23 +84,25 @@ def browse_pages(view: View) -> list[Page]:
         years.setdefault(t.value.date[:4], []).append((t.value.date, "event", t.value))
 
     pages: list[Page] = []
+    entry = Entries(view)
     parties = sorted(view.stakeholders.values(), key=lambda s: (s.order, s.name))
     pages += _pages_of("stakeholders.md.j2", paginate("stakeholders", parties), "Stakeholders",
                        view, heard=heard)
     for s in parties:
         pages += _pages_of("stakeholder.md.j2", paginate(f"stakeholders/{s.id}", heard[s.id]),
-                           s.name, view, party=s)
+                           s.name, view, party=s, entry=entry)
     outlets = sorted(view.outlets.values(), key=lambda o: (o.name.casefold(), o.id))
     pages += _pages_of("outlets.md.j2", paginate("outlets", outlets), "Outlets", view,
                        cited=cited)
     for o in outlets:
         pages += _pages_of("outlet.md.j2", paginate(f"outlets/{o.id}", cited[o.id]), o.name,
-                           view, outlet=o)
+                           view, outlet=o, entry=entry)
     order = sorted(years, key=lambda y: (y == "undated", y))
     pages += _pages_of("timeline.md.j2", paginate("timeline", order), "Timeline", view,
                        years=years)
     for y in order:
         entries = sorted(years[y], key=lambda x: (x[0], x[1] == "item"))
         pages += _pages_of("year.md.j2", paginate(f"timeline/{y}", entries),
-                           "Undated items" if y == "undated" else f"Timeline: {y}", view, year=y)
+                           "Undated items" if y == "undated" else f"Timeline: {y}", view, year=y,
+                           entry=entry)
     return pages

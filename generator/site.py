@@ -1,8 +1,8 @@
 """Stage: site. The one home of MkDocs: a thin plugin that adds the rendered pages, and the build.
 
 The plugin has the content loaded, checked and rendered once per build (``pipeline.generate``),
-refuses to build on errors, and adds every page as a generated file in memory: nothing is ever
-written into ``content/``.
+refuses to build on errors, and adds every page as a generated file, kept in a temporary folder
+while MkDocs runs: nothing is ever written into ``content/``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from mkdocs.structure.files import File, Files
 
 from .pipeline import Generated, generate
 from .problems import has_errors
-from .sitedir import sync_pages
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -39,14 +38,12 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         # Having this hook keeps the plugin alive across `mkdocs serve` rebuilds, and with it the
         # cache: a rebuild reads again only the files that changed.
         self.cache = {} if command == "serve" else None
-        # `mkdocs serve --dirty` rebuilds the pages whose source file is newer than its output:
-        # pages kept as files, rewritten only when their text changes, let it skip the others.
-        self.mirror = (Path(tempfile.mkdtemp(prefix="parallax-serve-"))
-                       if command == "serve" and dirty else None)
+        # The pages live as files there while MkDocs runs, rewritten only when their text changes:
+        # `mkdocs serve --dirty` then rebuilds just the pages an edit changed.
+        self.folder = Path(tempfile.mkdtemp(prefix="parallax-pages-"))
 
     def on_shutdown(self):
-        if getattr(self, "mirror", None) is not None:
-            shutil.rmtree(self.mirror, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent
@@ -61,7 +58,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     def on_files(self, files: Files, config) -> Files:
         generated, self.generated = self.generated, None
         if generated is None:
-            generated = generate(self.content, self.project_root, getattr(self, "cache", None))
+            generated = generate(self.content, self.project_root, self.folder, self.cache)
         problems = generated.problems
         for problem in problems:
             if problem.severity == "error":
@@ -71,14 +68,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if has_errors(problems, strict=self.config.strict):
             raise PluginError("Parallax checks failed; fix the problems above "
                               "(`parallax check` lists them)")
-        mirror = getattr(self, "mirror", None)
-        if mirror is not None:
-            sync_pages(generated.pages, mirror)
-        for page in generated.pages:
-            if mirror is not None:
-                files.append(File.generated(config, page.path, abs_src_path=str(mirror / page.path)))
-            else:
-                files.append(File.generated(config, page.path, content=page.text))
+        for path in generated.pages:
+            files.append(File.generated(config, path, abs_src_path=str(generated.folder / path)))
         return files
 
 

@@ -31,10 +31,13 @@ def test_parallel_and_serial_stages_agree(tmp_path, monkeypatch):
     monkeypatch.setattr(render, "PARALLEL_FROM", 10)
     digest, problems = load.load_content(content, tmp_path)
     pages = render.render_site(digest)
-    generated = generate(content, tmp_path)
+    generated = generate(content, tmp_path, tmp_path / "pages")
     monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
     monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
     serial, serial_problems = load.load_content(content, tmp_path)
     assert [e.value for e in digest.items] == [e.value for e in serial.items]
-    assert render.render_site(serial) == pages == generated.pages
+    assert render.render_site(serial) == pages
+    assert [p.path for p in pages] == generated.pages
+    for page in pages:
+        assert (tmp_path / "pages" / page.path).read_text(encoding="utf-8") == page.text
     assert run_checks(serial, serial_problems) == generated.problems
