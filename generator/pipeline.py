@@ -12,6 +12,7 @@ to run MkDocs. The result is the same either way.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
@@ -43,6 +44,10 @@ def _work(content: Path, project_root: Path, folder: Path, cache: dict | None):
     from .load import load_content
 
     digest, problems = load_content(content, project_root, cache)
+    if cache is None:
+        # This process ends once the pages are written, and the digest lives until then: the
+        # cycle collector need not walk it again and again while the checks and pages run.
+        gc.freeze()
     # The pages are rendered while the checks run (on a second core where there is one); a
     # digest with errors leaves its pages unlisted, to be replaced by the next good build.
     problems, pages = both(lambda: run_checks(digest, problems), lambda: _render(digest, folder))
