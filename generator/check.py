@@ -281,6 +281,7 @@ def seed_integrity(ctx: Context):
     A seed is never edited; records point into it. The seed file must lie inside the project's
     `seeds/` folder."""
     seeds_dir = (ctx.digest.project_root / "seeds").resolve()
+    resolved: dict[str, Path] = {}  # many items share a seed file: resolve each path once
     for e in _items(ctx):
         seed = e.value.seed
         digest = hashlib.sha256(seed.excerpt.encode("utf-8")).hexdigest()
@@ -289,7 +290,9 @@ def seed_integrity(ctx: Context):
                     "sha256 does not match the excerpt; the excerpt was edited (restore it from "
                     "the seed) or the hash is stale")
         rel = Path(seed.file)
-        target = (ctx.digest.project_root / rel).resolve()
+        target = resolved.get(seed.file)
+        if target is None:
+            target = resolved[seed.file] = (ctx.digest.project_root / rel).resolve()
         if rel.is_absolute() or ".." in rel.parts or not str(target).startswith(str(seeds_dir)):
             yield p(e, ("seed", "file"), "seed",
                     f"seed file {seed.file!r} is outside seeds/; give a path like seeds/NAME")

@@ -119,6 +119,7 @@ def _relpath(path: str, start: str) -> str:
     return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
+@lru_cache(maxsize=65_536)  # listings ask for the same few links on every entry
 def relative(from_path: str, to_path: str) -> str:
     """A link from one page to another (or to a site file when ``to_path`` has no .md)."""
     here = page_url(from_path)
