@@ -107,9 +107,8 @@ def generator_stage(project: Path) -> dict:
         raise RuntimeError("the synthetic content has errors: " + "; ".join(map(str, problems[:5])))
     n, staged = len(digest.items), load_wall + check_wall + render_wall
     del digest, pages
-    # The stage as the build runs it: in a child process, checks beside rendering, pages written.
-    with tempfile.TemporaryDirectory(prefix="parallax-bench-pages-") as folder:
-        _, wall, cpu = _timed(generate, project / "content", project, Path(folder))
+    # The stage as the build runs it: in a child process, the checks beside the rendering.
+    _, wall, cpu = _timed(generate, project / "content", project)
     return {
         "records": n,
         "load_seconds": round(load_wall - timings["validate"], 3),
@@ -187,6 +186,11 @@ def page_sizes(site: Path) -> dict:
             "item_pages": len(items), "listing_pages": len(listings)}
 
 
+def _interruptible() -> None:
+    # A bench started in the background ignores Ctrl-C, and its children would inherit that.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def serve_edit(project: Path, item: str, dirty: bool = True, timeout: float = 300.0) -> dict:
     """Seconds from saving an edit to one record until ``mkdocs serve`` serves the change
     (``--dirty``, as ``make serve`` runs it, unless ``dirty`` is false)."""
@@ -202,7 +206,8 @@ def serve_edit(project: Path, item: str, dirty: bool = True, timeout: float = 30
     marker = f"Edited for the bench {time.time_ns()}"
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
     server = subprocess.Popen(command + (["--dirty", "--no-strict"] if dirty else []), cwd=project,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=_interruptible)
 
     def page() -> str:
         try:

@@ -137,8 +137,6 @@ class _plain:
               default=Path("mkdocs.yml"), show_default=True)
 def build(content: Path, site_dir: Path, config_file: Path):
     """Check the content, then build the site (MkDocs, strict) into SITE_DIR."""
-    import tempfile
-
     from .pipeline import generate
     from .sitedir import replace_dir
 
@@ -146,21 +144,20 @@ def build(content: Path, site_dir: Path, config_file: Path):
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     if not config_file.is_file():
         raise click.UsageError(f"{config_file} not found; run from the project folder or pass --config")
-    with tempfile.TemporaryDirectory(prefix="parallax-pages-") as pages:
-        generated = generate(content, _project_root(content), Path(pages))
-        _show(generated.problems)
-        if has_errors(generated.problems):
-            click.echo("build refused: fix the errors above", err=True)
-            sys.exit(1)
-        from mkdocs.exceptions import MkDocsException
+    generated = generate(content, _project_root(content))
+    _show(generated.problems)
+    if has_errors(generated.problems):
+        click.echo("build refused: fix the errors above", err=True)
+        sys.exit(1)
+    from mkdocs.exceptions import MkDocsException
 
-        from .site import build as site_build
-        try:
-            with replace_dir(site_dir) as tmp:
-                site_build(config_file, content, tmp, generated=generated)
-        except MkDocsException as exc:
-            click.echo(f"build failed: {exc}", err=True)
-            sys.exit(1)
+    from .site import build as site_build
+    try:
+        with replace_dir(site_dir) as tmp:
+            site_build(config_file, content, tmp, generated=generated)
+    except MkDocsException as exc:
+        click.echo(f"build failed: {exc}", err=True)
+        sys.exit(1)
     click.echo(f"built {generated.items} items into {site_dir}", err=True)
 
 

@@ -43,11 +43,15 @@ def _start(work: Callable[[], object]) -> tuple[int, int]:
 
 def _finish(pid: int, read: int, work: Callable[[], B]) -> B:
     with os.fdopen(read, "rb") as inp:
-        data = inp.read()
+        try:
+            # Read object by object: no second copy of everything in one buffer.
+            result, ok = marshal.load(inp), True
+        except (EOFError, ValueError, TypeError):
+            result, ok = None, False
     _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
+    if status != 0 or not ok:
         return work()  # the child failed: do the work here, where any error shows
-    return marshal.loads(data)
+    return result
 
 
 def in_child(work: Callable[[], B]) -> B:

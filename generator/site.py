@@ -1,8 +1,8 @@
 """Stage: site. The one home of MkDocs: a thin plugin that adds the rendered pages, and the build.
 
 The plugin has the content loaded, checked and rendered once per build (``pipeline.generate``),
-refuses to build on errors, and adds every page as a generated file, kept in a temporary folder
-while MkDocs runs: nothing is ever written into ``content/``.
+refuses to build on errors, and adds every page as a generated file (in memory; as files in a
+temporary folder for the live preview): nothing is ever written into ``content/``.
 """
 
 from __future__ import annotations
@@ -38,12 +38,13 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         # Having this hook keeps the plugin alive across `mkdocs serve` rebuilds, and with it the
         # cache: a rebuild reads again only the files that changed.
         self.cache = {} if command == "serve" else None
-        # The pages live as files there while MkDocs runs, rewritten only when their text changes:
+        # The live preview keeps the pages as files, rewritten only when their text changes:
         # `mkdocs serve --dirty` then rebuilds just the pages an edit changed.
-        self.folder = Path(tempfile.mkdtemp(prefix="parallax-pages-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="parallax-pages-")) if command == "serve" else None
 
     def on_shutdown(self):
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if getattr(self, "folder", None) is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent
@@ -58,7 +59,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     def on_files(self, files: Files, config) -> Files:
         generated, self.generated = self.generated, None
         if generated is None:
-            generated = generate(self.content, self.project_root, self.folder, self.cache)
+            generated = generate(self.content, self.project_root, getattr(self, "folder", None),
+                                 getattr(self, "cache", None))
         problems = generated.problems
         for problem in problems:
             if problem.severity == "error":
@@ -68,8 +70,11 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if has_errors(problems, strict=self.config.strict):
             raise PluginError("Parallax checks failed; fix the problems above "
                               "(`parallax check` lists them)")
-        for path in generated.pages:
-            files.append(File.generated(config, path, abs_src_path=str(generated.folder / path)))
+        for i, path in enumerate(generated.pages):
+            if generated.folder is not None:
+                files.append(File.generated(config, path, abs_src_path=str(generated.folder / path)))
+            else:
+                files.append(File.generated(config, path, content=generated.texts[i]))
         return files
 
 

@@ -31,13 +31,15 @@ def test_parallel_and_serial_stages_agree(tmp_path, monkeypatch):
     monkeypatch.setattr(render, "PARALLEL_FROM", 10)
     digest, problems = load.load_content(content, tmp_path)
     pages = render.render_site(digest)
-    generated = generate(content, tmp_path, tmp_path / "pages")
+    generated = generate(content, tmp_path)
+    written = generate(content, tmp_path, tmp_path / "pages")
     monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
     monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
     serial, serial_problems = load.load_content(content, tmp_path)
     assert [e.value for e in digest.items] == [e.value for e in serial.items]
     assert render.render_site(serial) == pages
-    assert [p.path for p in pages] == generated.pages
+    assert [p.path for p in pages] == generated.pages == written.pages
+    assert [p.text for p in pages] == generated.texts
     for page in pages:
         assert (tmp_path / "pages" / page.path).read_text(encoding="utf-8") == page.text
     assert run_checks(serial, serial_problems) == generated.problems
