@@ -77,6 +77,15 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                 files.append(File.generated(config, path, content=generated.texts[i]))
         return files
 
+    def on_page_content(self, html, page, config, files):
+        if page.file.generated_by == "parallax" and page.file.abs_src_path is None:
+            # Converted: MkDocs does not read this page's Markdown again (its title is in the
+            # front matter). Letting the text go keeps a large digest from holding every page's
+            # Markdown through the whole build, on top of what MkDocs itself holds.
+            page.markdown = ""
+            page.file.content_string = ""
+        return html
+
 
 def build(config_file: Path, content: Path | None = None, site_dir: Path | None = None,
           strict: bool = True, generated: Generated | None = None) -> None:
