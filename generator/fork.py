@@ -63,9 +63,15 @@ def in_child(work: Callable[[], B]) -> B:
     return _finish(pid, read, work)
 
 
+def parallel() -> bool:
+    """Whether to use a second core. Each working process copies the pages of the digest it
+    touches (reference counts are writes), so ``PARALLAX_JOBS=1`` trades speed for memory."""
+    return can_fork() and os.environ.get("PARALLAX_JOBS", "") != "1"
+
+
 def both(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     """``(here(), there())`` computed at once, ``there()`` in a child (plain data, as above)."""
-    if not can_fork():
+    if not parallel():
         return here(), there()
     pid, read = _start(there)
     try:
