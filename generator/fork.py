@@ -1,4 +1,4 @@
-"""Work in forked processes: the generator's way to use a second core and to keep memory apart.
+"""Work in forked processes: the generator's way to keep memory apart, and to parse on two cores.
 
 A child shares the parent's memory copy-on-write (nothing is pickled on the way in) and sends its
 result back as plain data through a pipe. Where forking is impossible or unsafe (no ``os.fork``,
@@ -22,6 +22,30 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+_LONG = 1000  # longer lists and tuples are sent item by item
+
+
+def _send(value, out) -> None:
+    """Write ``value`` with marshal; a long list or tuple item by item, so that neither side
+    holds the whole of it a second time as one buffer."""
+    if isinstance(value, (list, tuple)) and (len(value) > _LONG or any(
+            isinstance(v, (list, tuple)) and len(v) > _LONG for v in value)):
+        marshal.dump(("seq", type(value) is tuple, len(value)), out)
+        for item in value:
+            _send(item, out)
+    else:
+        marshal.dump(("one",), out)
+        marshal.dump(value, out)
+
+
+def _receive(inp):
+    head = marshal.load(inp)
+    if head[0] == "one":
+        return marshal.load(inp)
+    items = [_receive(inp) for _ in range(head[2])]
+    return tuple(items) if head[1] else items
+
+
 def _start(work: Callable[[], object]) -> tuple[int, int]:
     read, write = os.pipe()
     gc.freeze()  # the child's collector must not touch (and so copy) every shared page
@@ -32,7 +56,7 @@ def _start(work: Callable[[], object]) -> tuple[int, int]:
             gc.disable()  # short-lived: its garbage goes with it
             os.close(read)
             with os.fdopen(write, "wb") as out:
-                marshal.dump(work(), out)
+                _send(work(), out)
             code = 0
         finally:
             os._exit(code)
@@ -44,9 +68,8 @@ def _start(work: Callable[[], object]) -> tuple[int, int]:
 def _finish(pid: int, read: int, work: Callable[[], B]) -> B:
     with os.fdopen(read, "rb") as inp:
         try:
-            # Read object by object: no second copy of everything in one buffer.
-            result, ok = marshal.load(inp), True
-        except (EOFError, ValueError, TypeError):
+            result, ok = _receive(inp), True
+        except (EOFError, ValueError, TypeError, IndexError):
             result, ok = None, False
     _, status = os.waitpid(pid, 0)
     if status != 0 or not ok:

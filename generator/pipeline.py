@@ -14,7 +14,7 @@ import gc
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from .fork import both, in_child
+from .fork import in_child
 from .problems import Problem, has_errors
 from .sitedir import sync_pages
 
@@ -50,12 +50,11 @@ def _work(content: Path, project_root: Path, folder: Path | None, cache: dict | 
         # This process ends once the pages are made, and the digest lives until then: the
         # cycle collector need not walk it again and again while the checks and pages run.
         gc.freeze()
-    # The pages are rendered while the checks run (on a second core where there is one); a
-    # digest with errors gets no pages (written ones are replaced by the next good build).
-    problems, (pages, texts) = both(lambda: run_checks(digest, problems),
-                                    lambda: _render(digest, folder))
-    if has_errors(problems):
-        pages, texts = [], None if texts is None else []
+    problems = run_checks(digest, problems)
+    # Rendering and checking happen in this one process on purpose: a second process working on
+    # the digest would copy most of it (reading an object writes its reference count).
+    pages, texts = ([], None if folder is not None else []) if has_errors(problems) else \
+        _render(digest, folder)
     return pages, texts, [astuple(p) for p in problems], len(digest.items)
 
 

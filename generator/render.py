@@ -22,12 +22,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .check import url_problem
-from .fork import both
 from .load import Digest, Located
 from .quickmd import paragraphs_html
 
 PAGE_SIZE = 50
-PARALLEL_FROM = 500  # items; below this a second process costs more than it saves
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
 SCHEMES = {"http", "https"}
 LINK_REL = "noopener noreferrer nofollow"
@@ -212,19 +210,13 @@ def listing_pages(view: View) -> list[Page]:
 def render_site(digest: Digest) -> list[Page]:
     """Every generated page of the site, in a stable order."""
     view = View(digest)
-
-    def item_pages() -> list[tuple[str, str]]:
-        return [(p.path, p.text) for p in (render_item(view, e) for e in view.items)]
-
-    def other_pages() -> tuple[list[Page], list[Page]]:
-        head = [_render("index.md.j2", "index.md", view=view, entries=view.items[:PAGE_SIZE],
-                        count=len(view.items), title=title_meta("Home"))]
-        return head + listing_pages(view), browse_pages(view) + [render_checks()]
-
-    # A large digest renders its item pages on a second core; the pages are the same either way.
-    run = both if len(view.items) >= PARALLEL_FROM else lambda a, b: (a(), b())
-    (head, tail), items = run(other_pages, item_pages)
-    return head + [Page(path, text) for path, text in items] + tail
+    pages = [_render("index.md.j2", "index.md", view=view, entries=view.items[:PAGE_SIZE],
+                     count=len(view.items), title=title_meta("Home"))]
+    pages += listing_pages(view)
+    pages += [render_item(view, e) for e in view.items]
+    pages += browse_pages(view)
+    pages.append(render_checks())
+    return pages
 
 
 def browse_pages(view: View) -> list[Page]:

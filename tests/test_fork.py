@@ -13,6 +13,8 @@ from generator.synthetic import write_content
 def test_both_returns_both_results():
     assert fork.both(lambda: 1, lambda: ("two", [3])) == (1, ("two", [3]))
     assert fork.in_child(lambda: {"a": [1, 2]}) == {"a": [1, 2]}
+    long = (list(range(3000)), [("x", str(i)) for i in range(1500)], None, 7)
+    assert fork.in_child(lambda: long) == long
 
 
 def test_a_failing_child_is_redone_here_where_the_error_shows():
@@ -28,13 +30,11 @@ def test_parallel_and_serial_stages_agree(tmp_path, monkeypatch):
     write_content(tmp_path, 30)
     content = tmp_path / "content"
     monkeypatch.setattr(load, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(render, "PARALLEL_FROM", 10)
     digest, problems = load.load_content(content, tmp_path)
     pages = render.render_site(digest)
     generated = generate(content, tmp_path)
     written = generate(content, tmp_path, tmp_path / "pages")
     monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
-    monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
     serial, serial_problems = load.load_content(content, tmp_path)
     assert [e.value for e in digest.items] == [e.value for e in serial.items]
     assert render.render_site(serial) == pages
