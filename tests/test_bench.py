@@ -26,7 +26,7 @@ KEYS = {"records", "generator_seconds", "generator_records_per_second", "build_s
 def test_bench_runs_at_a_small_size(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "bench.json"
-    result = CliRunner().invoke(main, ["bench", "--records", "20", "--reference", "10", "--serve", "20",
+    result = CliRunner().invoke(main, ["bench", "--records", "20", "--reference", "10", "--serve", "20", "--repeat", "2",
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
