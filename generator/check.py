@@ -81,14 +81,7 @@ class Context:
 
     @cached_property
     def terms(self) -> list[lex.Term]:
-        terms = []
-        for e in self.digest.lexicon:
-            v = e.value
-            try:
-                terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by, v.exceptions))
-            except (ValueError, re.error):
-                pass
-        return terms
+        return lex.compile_lexicon(e.value for e in self.digest.lexicon)
 
     @cached_property
     def glossary_terms(self) -> set[str]:

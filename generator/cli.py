@@ -38,6 +38,21 @@ def _show(problems: list[Problem], fmt: str = "text", quiet_info: bool = True) -
         click.echo(str(p), err=p.severity != "info")
 
 
+def _checked_digest(content: Path, root: Path, refused: str):
+    """Load and check ``content``; show the problems; on errors, say ``refused`` and exit 1."""
+    from .check import run_checks
+    from .load import load_content
+
+    digest, problems = load_content(content, root)
+    problems = run_checks(digest, problems)
+    _show(problems)
+    if has_errors(problems):
+        if refused:
+            click.echo(f"{refused}: fix the errors above", err=True)
+        sys.exit(1)
+    return digest
+
+
 @click.group()
 @click.version_option(__version__, prog_name="parallax")
 def main():
@@ -155,8 +170,6 @@ def _write(result, dry_run: bool, interactive: bool) -> list[Problem]:
               default=Path("mkdocs.yml"), show_default=True)
 def build(content: Path, site_dir: Path, config_file: Path):
     """Check the content, then build the site (MkDocs, strict) into SITE_DIR."""
-    from .check import run_checks
-    from .load import load_content
     from .sitedir import replace_dir
 
     if not content.is_dir():
@@ -172,12 +185,7 @@ def build(content: Path, site_dir: Path, config_file: Path):
                                        "docs folder": docs_dir(config_file),
                                        "configuration": config_file}):
         raise click.UsageError(f"--site-dir: {why}")
-    digest, problems = load_content(content, root)
-    problems = run_checks(digest, problems)
-    _show(problems)
-    if has_errors(problems):
-        click.echo("build refused: fix the errors above", err=True)
-        sys.exit(1)
+    digest = _checked_digest(content, root, "build refused")
     from mkdocs.exceptions import MkDocsException
 
     try:
@@ -195,8 +203,6 @@ def build(content: Path, site_dir: Path, config_file: Path):
               help="Folder for the Markdown pages.")
 def render(content: Path, out: Path):
     """Write the site's generated pages as plain Markdown, for other engines and for diffing."""
-    from .check import run_checks
-    from .load import load_content
     from .render import render_site
     from .sitedir import unsafe_output, write_pages
 
@@ -204,11 +210,7 @@ def render(content: Path, out: Path):
     if why := unsafe_output(out, {"content folder": content, "seeds folder": root / "seeds",
                                   "docs folder": root / "docs"}):
         raise click.UsageError(f"--out: {why}")
-    digest, problems = load_content(content, root)
-    problems = run_checks(digest, problems)
-    _show(problems)
-    if has_errors(problems):
-        sys.exit(1)
+    digest = _checked_digest(content, root, "")
     pages = render_site(digest)
     write_pages(pages, out)
     click.echo(f"wrote {len(pages)} pages to {out}", err=True)
@@ -233,19 +235,12 @@ def schema(out: Path):
               show_default=True, help="Folder for the dataset and its JSON Schema.")
 def export(content: Path, fmt: str, out: Path):
     """Write the dataset (JSON and/or CSV) with its JSON Schema, from checked content."""
-    from .check import run_checks
     from .export import files
-    from .load import load_content
     from .sitedir import write_files
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
-    digest, problems = load_content(content, _project_root(content))
-    problems = run_checks(digest, problems)
-    _show(problems)
-    if has_errors(problems):
-        click.echo("export refused: fix the errors above", err=True)
-        sys.exit(1)
+    digest = _checked_digest(content, _project_root(content), "export refused")
     written = files(digest, fmt)
     write_files(written, out)
     click.echo(f"wrote {len(written)} files to {out}", err=True)

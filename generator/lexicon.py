@@ -65,6 +65,19 @@ def compile_term(term: str, pattern: str = "", language: str = "en", used_by: st
     return Term(term, language, used_by, regex, excepted)
 
 
+def compile_lexicon(entries) -> list[Term]:
+    """Every usable lexicon entry compiled; an unusable pattern is left out here (the
+    `lexicon-pattern` check reports it)."""
+    terms = []
+    for entry in entries:
+        try:
+            terms.append(compile_term(entry.term, entry.pattern, entry.language, entry.used_by,
+                                      entry.exceptions))
+        except (ValueError, re.error):
+            continue
+    return terms
+
+
 @dataclass(frozen=True)
 class Hit:
     term: Term

@@ -67,13 +67,7 @@ class Prefill:
                                    for e in digest.actors) if k]
         self.outlets = [k for k in (self._known(e.value.id, [e.value.name, *e.value.spellings])
                                     for e in digest.outlets) if k]
-        self.terms = []
-        for e in digest.lexicon:
-            v = e.value
-            try:
-                self.terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by, v.exceptions))
-            except (ValueError, re.error):
-                continue
+        self.terms = lex.compile_lexicon(e.value for e in digest.lexicon)
 
     @staticmethod
     def _known(ident, names):

@@ -245,14 +245,7 @@ class View:
                 self.by_stakeholder.setdefault(pv.stakeholder, []).append((e, pv))
         self.glossary = sorted((e.value for e in digest.glossary), key=lambda g: g.term.casefold())
         self.timeline = sorted((e.value for e in digest.timeline), key=lambda t: t.date)
-        self.terms = []
-        for e in digest.lexicon:
-            v = e.value
-            try:
-                self.terms.append(lex.compile_term(v.term, v.pattern, v.language, v.used_by,
-                                                   v.exceptions))
-            except (ValueError, re.error):
-                continue
+        self.terms = lex.compile_lexicon(e.value for e in digest.lexicon)
         self.seeds = _seed_pages(self)
 
     def perspectives(self, item):
