@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
@@ -580,8 +580,16 @@ def _sources(ctx: Context):
                 yield e, ("roles", j, "source"), r.source
 
 
+# The common case, recognised at once: an http(s) URL with a plain dotted host name and
+# printable ASCII after it. Everything this accepts, the careful path below accepts too.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
+
+
+@lru_cache(maxsize=1 << 16)
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not a well-formed http(s) URL, or None."""
+    if _PLAIN_URL.fullmatch(url):
+        return None
     if any(c.isspace() for c in url) or any(ord(c) < 32 for c in url):
         return "contains spaces or control characters"
     try:

@@ -46,6 +46,22 @@ class Term:
     used_by: str
     regex: re.Pattern
     exceptions: re.Pattern | None = None
+    # The word characters every match starts with, one per word form ("" when a form starts
+    # with a wildcard or a non-word character, which no screen can anticipate).
+    starts: tuple[str, ...] = ()
+
+
+class Lexicon(list):
+    """Compiled terms, with one screening pattern: a text in which no word starts the way some
+    term starts cannot hold any term, and ``find`` answers it without trying each term."""
+
+    def __init__(self, terms=()):
+        super().__init__(terms)
+        starts = {s for t in self for s in t.starts}
+        self.screen = None
+        if self and "" not in starts and all(t.starts for t in self):
+            alternatives = sorted(map(re.escape, starts), key=len, reverse=True)
+            self.screen = re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
 
 
 def compile_term(term: str, pattern: str = "", language: str = "en", used_by: str = "",
@@ -62,20 +78,22 @@ def compile_term(term: str, pattern: str = "", language: str = "en", used_by: st
     allowed = [form_regex(e) for e in exceptions if e.strip()]
     excepted = (re.compile(r"(?<!\w)(?:" + "|".join(allowed) + r")(?!\w)", re.IGNORECASE)
                 if allowed else None)
-    return Term(term, language, used_by, regex, excepted)
+    starts = tuple(re.match(r"\w*", f.strip().split("*")[0]).group()
+                   for f in (forms if pattern.strip() else [term]))
+    return Term(term, language, used_by, regex, excepted, starts)
 
 
-def compile_lexicon(entries) -> list[Term]:
+def compile_lexicon(entries) -> Lexicon:
     """Every usable lexicon entry compiled; an unusable pattern is left out here (the
     `lexicon-pattern` check reports it)."""
-    terms = []
+    terms = Lexicon()
     for entry in entries:
         try:
             terms.append(compile_term(entry.term, entry.pattern, entry.language, entry.used_by,
                                       entry.exceptions))
         except (ValueError, re.error):
             continue
-    return terms
+    return Lexicon(terms)
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,9 @@ def find(terms: list[Term], text: str) -> list[Hit]:
     """Every lexicon term in ``text``, with whether it stands in an attributed quotation."""
     if not text or not terms:
         return []
+    screen = getattr(terms, "screen", None)
+    if screen is not None and not screen.search(text):
+        return []  # masking only blanks text out, so an unmasked miss is a masked miss
     prose = _mask(text)
     hits = []
     quotes = sentences = None

@@ -50,7 +50,7 @@ _CLOSERS = {"e": "\u202c", "i": "\u2069"}
 def bidi_balanced(text: str) -> str:
     """``text`` with every bidi embedding, override and isolate it opens closed at its end, and
     closers that close nothing dropped: it can reorder itself, never the page around it."""
-    if not _BIDI.search(text):
+    if text.isascii() or not _BIDI.search(text):
         return text
     out, stack, isolates, pos = [], [], 0, 0
     for m in _BIDI.finditer(text):
@@ -77,7 +77,7 @@ def bidi_balanced(text: str) -> str:
 
 def _balanced_html(markup: str) -> str:
     """Balance the bidi controls of each text node of generated HTML."""
-    if not _BIDI.search(markup):
+    if markup.isascii() or not _BIDI.search(markup):
         return markup
     return re.sub(r">([^<]+)", lambda m: ">" + bidi_balanced(m.group(1)), markup)
 
@@ -89,6 +89,7 @@ def _finalize(value):
     return value
 
 
+@lru_cache(maxsize=1 << 16)  # a field is shown on several pages (item, handout, listings)
 def markdown_html(text: str) -> Markup:
     """Render a record's Markdown field to sanitised HTML (no raw HTML, http(s) links only)."""
     if not text:
@@ -114,6 +115,7 @@ def _no_blank_lines(text: str) -> str:
     return re.sub(r"\n\s*\n", "\n", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def safe_url(url: str) -> str | None:
     """``url`` if it is a well-formed http(s) URL, else None: nothing else becomes a link."""
     if not url or url_problem(url):
@@ -153,12 +155,20 @@ def page_url(path: str) -> str:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """A link from one page to another (or to a site file when ``to_path`` has no .md)."""
-    here = page_url(from_path)
-    there = page_url(to_path) if to_path.endswith(".md") else to_path
-    base = here.rstrip("/") if here else ""
-    rel = posixpath.relpath(there or ".", base or ".")
-    if to_path.endswith(".md") and not rel.endswith("/"):
+    """A link from one page to another (or to a site file when ``to_path`` has no .md).
+
+    Generated paths are plain (no ``.`` or ``..`` parts), so this is ``posixpath.relpath`` on
+    the two directory URLs without asking the OS for the working directory."""
+    page = to_path.endswith(".md")
+    base = [p for p in page_url(from_path).split("/") if p]
+    target = [p for p in (page_url(to_path) if page else to_path).split("/") if p]
+    common = 0
+    for a, b in zip(base, target):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(base) - common) + target[common:]) or "."
+    if page:
         rel = "./" if rel == "." else rel + "/"
     return rel
 
@@ -189,6 +199,7 @@ def item_path(item_id: str) -> str:
     return f"items/{item_id}.md"
 
 
+@lru_cache(maxsize=1 << 16)
 def plain(text: str) -> str:
     """A Markdown field as plain text (for one-line summaries and feeds)."""
     html_text = nh3.clean(str(markdown_html(text)), tags=set())
@@ -246,7 +257,11 @@ class View:
         self.glossary = sorted((e.value for e in digest.glossary), key=lambda g: g.term.casefold())
         self.timeline = sorted((e.value for e in digest.timeline), key=lambda t: t.date)
         self.terms = lex.compile_lexicon(e.value for e in digest.lexicon)
+        self.item_dates = [e.value.date.value for e in self.items if e.value.date]
+        self.timeline_years = sorted({d[:4] for d in [t.date for t in self.timeline]
+                                      + self.item_dates})
         self.seeds = _seed_pages(self)
+        self._excerpts: dict[tuple[str, str], Markup] = {}
 
     def perspectives(self, item):
         """Perspectives in the stakeholders' documented display order."""
@@ -254,9 +269,26 @@ class View:
                       key=lambda pv: self.order.get(pv.stakeholder, (10**9, pv.stakeholder)))
 
     def missing(self, item):
-        """Stakeholders with no perspective on this item: shown as gaps."""
+        """Parties the item is about that have no perspective on it: shown as gaps on the item's
+        page. Only the item's own ``about`` list is looked at, so a page never grows with the
+        registry; the coverage matrix shows every party against every item."""
         heard = {pv.stakeholder for pv in item.perspectives}
-        return [s for s in self.stakeholder_list if s.id not in heard]
+        named = dict.fromkeys(s for s in item.about if s not in heard and s in self.stakeholders)
+        return [self.stakeholders[s] for s in named]
+
+    def unheard_count(self, item) -> int:
+        """How many parties of the registry have no perspective on this item (a number, so the
+        page stays the same size however large the registry grows)."""
+        heard = {pv.stakeholder for pv in item.perspectives if pv.stakeholder in self.stakeholders}
+        return len(self.stakeholders) - len(heard)
+
+    def filter_options(self, entries):
+        """The parties and outlets the shown entries name (the home page's filters)."""
+        parties = {pv.stakeholder for e in entries for pv in e.value.perspectives}
+        outlets = {l.outlet for e in entries for l in e.value.provenance if l.outlet}
+        return ([s for s in self.stakeholder_list if s.id in parties],
+                sorted((self.outlets[o] for o in outlets if o in self.outlets),
+                       key=lambda o: (o.name, o.id)))
 
     def perspective_rows(self, item):
         """(stakeholder id, perspective or None) for every party, gaps in their display place."""
@@ -274,7 +306,12 @@ class View:
         return list(dict.fromkeys(kinds))
 
     def excerpt_html(self, item) -> Markup:
-        return highlight(item.seed.excerpt, item.framing, self.terms)
+        """The excerpt with its loaded words marked (computed once per item: the item page,
+        its handout and the pack all show it)."""
+        key = (item.id, item.seed.excerpt)
+        if key not in self._excerpts:
+            self._excerpts[key] = highlight(item.seed.excerpt, item.framing, self.terms)
+        return self._excerpts[key]
 
     def summary_line(self, item) -> str:
         return first_sentence(item.summary) if item.summary else ""
@@ -387,11 +424,13 @@ def json_ld(view: View, item) -> dict:
 
 # --- timeline SVG ----------------------------------------------------------------------------
 
-def timeline_svg(view: View, width: int = 960) -> Markup:
-    """A build-time SVG of the dated events (labelled) and the items (counted per month)."""
-    events = [t for t in view.timeline]
-    item_dates = [e.value.date.value for e in view.items if e.value.date]
-    years = sorted({d[:4] for d in [t.date for t in events] + item_dates})
+def timeline_svg(view: View, events=None, width: int = 960) -> Markup:
+    """A build-time SVG of dated events (labelled: ``events``, by default all of them) on the
+    axis of the whole digest, and the items (counted per month). The axis spans every event and
+    item, so the pages of a long timeline share one scale."""
+    events = list(view.timeline if events is None else events)
+    item_dates = view.item_dates
+    years = view.timeline_years
     if not years:
         return Markup("")
     first, last = int(years[0]), int(years[-1]) + 1
@@ -493,8 +532,11 @@ def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
                                  number=n, total=total, prev_path=prev_p, next_path=next_p,
                                  title=title_meta(sh.name)))
     pages.append(_render("glossary.md.j2", "glossary.md", view=view, title=title_meta("Glossary")))
-    pages.append(_render("timeline.md.j2", "timeline.md", view=view, svg=timeline_svg(view),
-                         title=title_meta("Timeline")))
+    for path, chunk, n, total, prev_p, next_p in paginate(view.timeline, "timeline/index.md"):
+        pages.append(_render("timeline.md.j2", path, view=view, events=chunk,
+                             svg=timeline_svg(view, chunk), number=n, total=total,
+                             prev_path=prev_p, next_path=next_p,
+                             title=title_meta("Timeline" if n == 1 else f"Timeline, page {n}")))
     for path, chunk, n, total, prev_p, next_p in paginate(view.items, "coverage/index.md"):
         pages.append(_render("coverage.md.j2", path, entries=chunk, view=view, number=n,
                              total=total, prev_path=prev_p, next_path=next_p,
