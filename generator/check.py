@@ -657,7 +657,7 @@ def publish_complete(ctx: Context):
         sev = _level(item)
         for field in ("neutral_title", "summary", "prepared_by", "reviewed_by"):
             if not getattr(item, field).strip():
-                yield p(e, (field,) if field in e.doc.data else (), "publish-complete",
+                yield p(e, (field,) if field in item.model_fields_set else (), "publish-complete",
                         f"{field} is empty; a {item.status} item needs it", sev)
         if item.date is None:
             yield p(e, (), "publish-complete", f"date is missing; a {item.status} item needs it", sev)

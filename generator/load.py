@@ -107,7 +107,7 @@ def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, lis
         problems.append(Problem(display, doc.line(("id",)), "id-filename",
                                 f"id {item.id!r} differs from the file name {path.stem!r}; "
                                 "rename one so they match"))
-    return Located(item, display, doc), problems
+    return Located(item, display, doc.without_data()), problems
 
 
 def load_registry(path: Path, display: str, name: str, root: Path):
@@ -125,8 +125,9 @@ def load_registry(path: Path, display: str, name: str, root: Path):
         return (), [Problem(display, 1, "schema", f"{name}.yaml holds a list of entries")]
     model = REGISTRIES[name]
     entries = []
-    for index, data in enumerate(doc.data):
-        value, found = _validate(model, data, display, doc, (index,))
+    data, doc = doc.data, doc.without_data()
+    for index, entry in enumerate(data):
+        value, found = _validate(model, entry, display, doc, (index,))
         problems += found
         if value is not None:
             entries.append(Located(value, display, doc, (index,)))

@@ -112,3 +112,55 @@ def test_symlink_out_of_content_is_refused(corpus, tmp_path):
 def test_missing_content_folder(tmp_path):
     digest, problems = load_content(tmp_path / "nope", tmp_path)
     assert problems[0].code == "content-missing"
+
+
+def _careful_data(text):
+    return yamlio._careful(text, "x.yaml").data
+
+
+QUICK_CASES = [
+    "a: 1\nb: [x, 'y', \"z\"]\nc:\n  d: NO\n  e: 1.10\n  f: 2011-04-18\n  g: ~\n  h: true\n",
+    "- one\n- {k: v, n: -3}\n- |\n  block\n  text\n- >\n  folded\n  text\n",
+    "",
+    "---\nplain: doc\n...\n",
+    "1: int key\ntrue: bool key\n",
+    "k: \"tab\\tand unicode \\u00e9\"\n",
+    "? complex\n: value\n",
+]
+REFUSED_CASES = ["a: &x 1\nb: *x\n", "a: !!python/object {}\n", "a: 1\na: 2\n", "---\na: 1\n---\nb: 2\n",
+                 "[a]: 1\n", "a: \"bell \\x07\"\n", "a: [\n", "a: !custom x\n",
+                 "".join("[" for _ in range(50)) + "".join("]" for _ in range(50))]
+
+
+@pytest.mark.parametrize("text", QUICK_CASES)
+def test_quick_reader_gives_the_careful_readers_data(text):
+    doc = yamlio.parse(text, "x.yaml")
+    assert doc.data == _careful_data(text)
+    assert type(doc.data) is type(_careful_data(text))
+
+
+@pytest.mark.parametrize("text", REFUSED_CASES)
+def test_what_the_quick_reader_declines_is_refused_by_the_careful_one(text):
+    with pytest.raises(yamlio.YamlProblem) as quick:
+        yamlio.parse(text, "x.yaml")
+    with pytest.raises(yamlio.YamlProblem) as careful:
+        yamlio._careful(text, "x.yaml")
+    assert (quick.value.code, quick.value.line) == (careful.value.code, careful.value.line)
+
+
+def test_lines_are_found_on_demand_after_a_quick_read():
+    doc = yamlio.parse("a: 1\nb:\n  c: [x, y]\n", "x.yaml")
+    assert doc.lines is None  # the quick reader notes no lines
+    assert doc.line(("b", "c", 1)) == 3
+    assert doc.without_data().line(("b",)) == 2
+
+
+def test_bundled_content_reads_the_same_both_ways():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "content"
+    files = sorted(root.rglob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yamlio.parse(text, str(path)).data == _careful_data(text), path
