@@ -26,9 +26,10 @@ install-test: $(VENV)/.installed-test
 site: install
 	$(BIN)/parallax build --content content --site-dir site
 
-## serve: live preview; edits to content/ and seeds/ reload the page
+## serve: live preview; edits to content/ and seeds/ reload the page. --dirty rebuilds only the
+## pages an edit changed (not strict; the preview's search index covers the rebuilt pages only)
 serve: install
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty --no-strict
 
 ## check: the editorial and consistency checks on content/
 check: install

@@ -39,7 +39,6 @@ from pathlib import Path
 from . import yamlio
 from .synthetic import write_content
 
-LISTING_FOLDERS = ("items", "stakeholders", "outlets", "timeline")
 # A child process running the command line, with this Python and this generator.
 CLI = [sys.executable, "-c", "from generator.cli import main; main()"]
 
@@ -216,14 +215,22 @@ def mkdocs_only_project(project: Path) -> Path:
 
 
 def page_sizes(site: Path) -> dict:
-    """The largest item page and the largest listing page of a built site, in bytes."""
+    """The largest item page and the largest listing page of a built site, in bytes. Every page
+    that is not one item's own page (the item page and its handout) counts as a listing: the
+    home page, the paginated listings, the timeline, the coverage matrix, the handout pack, the
+    glossary and the documentation pages."""
     items, listings = [], []
     for page in site.rglob("index.html"):
         parts = page.relative_to(site).parts
         size = page.stat().st_size
-        if len(parts) == 3 and parts[0] == "items" and not parts[1].startswith("page-"):
-            items.append((size, "/".join(parts[:-1]) + "/"))
-        elif len(parts) == 1 or parts[0] in LISTING_FOLDERS:
+        if parts[0] == "404.html":
+            continue
+        one_item = (len(parts) == 3 and parts[0] == "items"
+                    or len(parts) == 4 and parts[:2] == ("teachers", "handouts"))
+        if one_item and not parts[-2].startswith("page-"):
+            if parts[0] == "items":
+                items.append((size, "/".join(parts[:-1]) + "/"))
+        else:
             listings.append((size, "/".join(parts[:-1]) + "/"))
     item, listing = max(items, default=(0, "")), max(listings, default=(0, ""))
     return {"largest_item_page_bytes": item[0], "largest_item_page": item[1],
@@ -328,10 +335,13 @@ def bench(records: int, source: Path, reference: int = 100, keep: Path | None = 
                            "item_page_growth": round(result["largest_item_page_bytes"] / ref, 4)})
         if serve:
             live = make_project(work / "serve", serve, source)
-            full = serve_edit(live, "item-000001", dirty=False)
+            dirty = serve_edit(live, "item-000001", dirty=True)
+            full = serve_edit(live, "item-000002", dirty=False)
             result.update({"serve_records": serve,
-                           "serve_edit_seconds": full["edit_seconds"],
-                           "serve_first_build_seconds": full["first_build_seconds"]})
+                           "serve_edit_seconds": dirty["edit_seconds"],
+                           "serve_first_build_seconds": dirty["first_build_seconds"],
+                           "serve_plain_edit_seconds": full["edit_seconds"],
+                           "serve_plain_first_build_seconds": full["first_build_seconds"]})
         result["setup_seconds"] = round(setup, 2)
         result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         return result

@@ -185,16 +185,26 @@ def build(content: Path, site_dir: Path, config_file: Path):
                                        "docs folder": docs_dir(config_file),
                                        "configuration": config_file}):
         raise click.UsageError(f"--site-dir: {why}")
-    digest = _checked_digest(content, root, "build refused")
     from mkdocs.exceptions import MkDocsException
+
+    # The plugin loads and checks the content (once, in the generator's process) and hands the
+    # problems back here to be shown as `parallax check` shows them.
+    found: list = []
+
+    def show(problems):
+        found.extend(problems)
+        _show(problems)
 
     try:
         with replace_dir(site_dir) as tmp:
-            site_build(config_file, content, tmp)
+            count = site_build(config_file, content, tmp, show=show)
     except MkDocsException as exc:
-        click.echo(f"build failed: {exc}", err=True)
+        if has_errors(found):
+            click.echo("build refused: fix the errors above", err=True)
+        else:
+            click.echo(f"build failed: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"built {len(digest.items)} items into {site_dir}", err=True)
+    click.echo(f"built {count} items into {site_dir}", err=True)
 
 
 @main.command()

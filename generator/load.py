@@ -134,8 +134,28 @@ def load_registry(path: Path, display: str, name: str, root: Path):
     return tuple(entries), problems
 
 
-def load_content(root: Path, project_root: Path | None = None) -> tuple[Digest, list[Problem]]:
-    """Read and validate every record and registry under ``root``."""
+def _cached(cache: dict | None, path: Path, read):
+    """``read()``, or its earlier result while the file is unchanged (``mkdocs serve`` passes a
+    cache that lives between rebuilds; a changed time, size or inode reads the file again)."""
+    if cache is None:
+        return read()
+    try:
+        info = path.stat()
+    except OSError:
+        return read()
+    key = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+    hit = cache.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    result = read()
+    cache[path] = (key, result)
+    return result
+
+
+def load_content(root: Path, project_root: Path | None = None,
+                 cache: dict | None = None) -> tuple[Digest, list[Problem]]:
+    """Read and validate every record and registry under ``root`` (reusing, with ``cache``,
+    what an earlier call read from files that have not changed since)."""
     root = Path(root)
     project_root = Path(project_root) if project_root else root.parent
     problems: list[Problem] = []
@@ -145,17 +165,22 @@ def load_content(root: Path, project_root: Path | None = None) -> tuple[Digest, 
     registries = {}
     for name in REGISTRIES:
         path = root / f"{name}.yaml"
-        entries, found = load_registry(path, _rel(path, project_root), name, root)
+        entries, found = _cached(cache, path, lambda path=path, name=name: load_registry(
+            path, _rel(path, project_root), name, root))
         registries[name] = entries
         problems += found
     items = []
     item_dir = root / "items"
     paths = sorted(item_dir.glob("*.yaml")) if item_dir.is_dir() else []
     for path in paths[:MAX_ITEMS]:
-        located, found = load_item(path, _rel(path, project_root), root)
+        located, found = _cached(cache, path, lambda path=path: load_item(
+            path, _rel(path, project_root), root))
         problems += found
         if located is not None:
             items.append(located)
+    if cache is not None:  # forget removed files
+        for gone in set(cache) - set(paths) - {root / f"{n}.yaml" for n in REGISTRIES}:
+            del cache[gone]
     digest = Digest(root=root, items=tuple(items), project_root=project_root, **registries)
     return digest, problems
 

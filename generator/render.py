@@ -15,6 +15,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from urllib.parse import urlsplit
 
 import nh3
@@ -505,56 +506,63 @@ def render_handout(view: View, entry: Located) -> Page:
                    title=title_meta(f"Handout: {display_title(item)}"), pack=False)
 
 
-def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
-    """Every generated page of the site, in a stable order."""
+def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[], str]]]:
+    """Every generated page of the site, in a stable order: its path, and how to render it.
+
+    The paths are known at once; each page is rendered only when asked for, so a caller can
+    hand the list of pages to MkDocs before any of them is rendered (see ``site``)."""
     view = View(digest, edit_url)
-    pages = [_render("index.md.j2", "index.md", view=view, entries=view.items[:PAGE_SIZE],
-                     count=len(view.items), title=title_meta("Home"))]
-    for path, chunk, n, total, prev_p, next_p in paginate(view.items, "items/index.md"):
-        pages.append(_render("listing.md.j2", path, entries=chunk, view=view, number=n,
-                             total=total, count=len(view.items), prev_path=prev_p,
-                             next_path=next_p, title=title_meta(f"All items, page {n}")))
-    pages += [render_item(view, e) for e in view.items]
-    pages.append(_render("outlets.md.j2", "outlets/index.md", view=view,
-                         title=title_meta("Outlets")))
+    plan: list[tuple[str, Callable[[], str]]] = []
+
+    def add(template: str, path: str, **context) -> None:
+        plan.append((path, lambda: _render(template, path, **context).text))
+
+    def add_pages(template: str, listing: list, first: str, size: int = PAGE_SIZE, **context):
+        for path, chunk, n, total, prev_p, next_p in paginate(listing, first, size):
+            add(template, path, view=view, number=n, total=total, prev_path=prev_p,
+                next_path=next_p, **{k: (v(chunk, n) if callable(v) else v)
+                                     for k, v in context.items()})
+
+    add("index.md.j2", "index.md", view=view, entries=view.items[:PAGE_SIZE],
+        count=len(view.items), title=title_meta("Home"))
+    add_pages("listing.md.j2", view.items, "items/index.md", entries=lambda c, n: c,
+              count=len(view.items), title=lambda c, n: title_meta(f"All items, page {n}"))
+    for e in view.items:
+        plan.append((item_path(e.value.id), lambda e=e: render_item(view, e).text))
+    add("outlets.md.j2", "outlets/index.md", view=view, title=title_meta("Outlets"))
     for oid, outlet in sorted(view.outlets.items()):
-        for path, chunk, n, total, prev_p, next_p in paginate(view.by_outlet.get(oid, []),
-                                                               f"outlets/{oid}.md"):
-            pages.append(_render("outlet.md.j2", path, outlet=outlet, entries=chunk, view=view,
-                                 number=n, total=total, prev_path=prev_p, next_path=next_p,
-                                 title=title_meta(outlet.name)))
-    pages.append(_render("stakeholders.md.j2", "stakeholders/index.md", view=view,
-                         title=title_meta("Stakeholders")))
+        add_pages("outlet.md.j2", view.by_outlet.get(oid, []), f"outlets/{oid}.md",
+                  outlet=outlet, entries=lambda c, n: c, title=title_meta(outlet.name))
+    add("stakeholders.md.j2", "stakeholders/index.md", view=view,
+        title=title_meta("Stakeholders"))
     for sh in view.stakeholder_list:
-        rows = view.by_stakeholder.get(sh.id, [])
-        for path, chunk, n, total, prev_p, next_p in paginate(rows, f"stakeholders/{sh.id}.md"):
-            pages.append(_render("stakeholder.md.j2", path, sh=sh, rows=chunk, view=view,
-                                 number=n, total=total, prev_path=prev_p, next_path=next_p,
-                                 title=title_meta(sh.name)))
-    pages.append(_render("glossary.md.j2", "glossary.md", view=view, title=title_meta("Glossary")))
-    for path, chunk, n, total, prev_p, next_p in paginate(view.timeline, "timeline/index.md"):
-        pages.append(_render("timeline.md.j2", path, view=view, events=chunk,
-                             svg=timeline_svg(view, chunk), number=n, total=total,
-                             prev_path=prev_p, next_path=next_p,
-                             title=title_meta("Timeline" if n == 1 else f"Timeline, page {n}")))
-    for path, chunk, n, total, prev_p, next_p in paginate(view.items, "coverage/index.md"):
-        pages.append(_render("coverage.md.j2", path, entries=chunk, view=view, number=n,
-                             total=total, prev_path=prev_p, next_path=next_p,
-                             title=title_meta("Coverage")))
+        add_pages("stakeholder.md.j2", view.by_stakeholder.get(sh.id, []),
+                  f"stakeholders/{sh.id}.md", sh=sh, rows=lambda c, n: c,
+                  title=title_meta(sh.name))
+    add("glossary.md.j2", "glossary.md", view=view, title=title_meta("Glossary"))
+    add_pages("timeline.md.j2", view.timeline, "timeline/index.md", events=lambda c, n: c,
+              svg=lambda c, n: timeline_svg(view, c),
+              title=lambda c, n: title_meta("Timeline" if n == 1 else f"Timeline, page {n}"))
+    add_pages("coverage.md.j2", view.items, "coverage/index.md", entries=lambda c, n: c,
+              title=title_meta("Coverage"))
     gaps = [(e, link) for e in view.items for link in e.value.provenance
             if link.status != "located"]
-    for path, chunk, n, total, prev_p, next_p in paginate(gaps, "methodology/unverified.md", 100):
-        pages.append(_render("unverified.md.j2", path, rows=chunk, view=view, number=n,
-                             total=total, prev_path=prev_p, next_path=next_p,
-                             title=title_meta("What could not be verified")))
-    pages.append(render_checks())
-    pages.append(render_reference())
-    pages += [render_handout(view, e) for e in view.items]
-    for path, chunk, n, total, prev_p, next_p in paginate(view.items, "teachers/handouts/index.md", 20):
-        pages.append(_render("handout.md.j2", path, items=[e.value for e in chunk], view=view,
-                             title=title_meta("Handouts: the printable pack"), pack=True,
-                             number=n, total=total, prev_path=prev_p, next_path=next_p))
-    return pages
+    add_pages("unverified.md.j2", gaps, "methodology/unverified.md", 100, rows=lambda c, n: c,
+              title=title_meta("What could not be verified"))
+    plan.append(("methodology/checks.md", lambda: render_checks().text))
+    plan.append(("guides/record-reference.md", lambda: render_reference().text))
+    for e in view.items:
+        plan.append((f"teachers/handouts/{e.value.id}.md",
+                     lambda e=e: render_handout(view, e).text))
+    add_pages("handout.md.j2", view.items, "teachers/handouts/index.md", 20,
+              items=lambda c, n: [e.value for e in c], pack=True,
+              title=title_meta("Handouts: the printable pack"))
+    return plan
+
+
+def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
+    """Every generated page of the site, rendered, in a stable order."""
+    return [Page(path, render()) for path, render in plan_site(digest, edit_url)]
 
 
 def render_checks() -> Page:
@@ -564,12 +572,21 @@ def render_checks() -> Page:
 
 
 def data_files(digest: Digest) -> dict[str, str]:
-    """The non-page files the site serves: the dataset, its schema, the feeds, the records."""
+    """The non-page files the site serves: the dataset, its schema, the feeds (the records
+    themselves are served from their files). Their names are ``data_file_names()``."""
     from .export import feeds, files
 
     out = {f"data/{name}": text for name, text in files(digest).items()}
     out.update(feeds(digest, plain))
     return out
+
+
+def data_file_names() -> list[str]:
+    """The names of ``data_files``, known before any of them is made."""
+    from .export import schemas
+
+    return ([f"data/schema/{name}" for name in schemas()]
+            + ["data/digest.json", "data/items.csv", "feed.xml", "corrections.xml"])
 
 
 def render_reference() -> Page:

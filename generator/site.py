@@ -1,13 +1,25 @@
 """Stage: site. The one home of MkDocs: a thin plugin that adds the rendered pages, and the build.
 
 The plugin loads and checks the content once per build, refuses to build on errors, and adds
-every page as a generated file in memory: nothing is ever written into ``content/``.
+every page as a generated file: nothing is ever written into ``content/``.
+
+- ``mkdocs build`` (and ``parallax build``): the generator runs in a forked child process on the
+  second core (``pipeline``), and MkDocs converts each page as soon as the child has written it
+  to a private temporary folder; with ``PARALLAX_JOBS=1``, or where there is no ``fork``, pages
+  are rendered in this process and handed to MkDocs in memory.
+- ``mkdocs serve``: records are parsed again only when their file changed, and pages are kept
+  as files in a folder of the plugin's own, rewritten only when their text changes, so that
+  ``mkdocs serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import shutil
+import tempfile
+import threading
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -16,10 +28,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import pipeline
 from .check import run_checks
 from .load import load_content
 from .problems import has_errors
-from .render import data_files, render_site
+from .render import data_files, plan_site
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -35,6 +48,29 @@ class ParallaxConfig(Config):
 class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     """Adds the digest's pages to an MkDocs build."""
 
+    def __init__(self):
+        super().__init__()
+        self.command = "build"
+        self.stream: pipeline.Stream | None = None
+        self.records: dict = {}  # serve: parsed records, reused while their file is unchanged
+        self.pages_dir: Path | None = None  # serve: the pages, kept as files between rebuilds
+        self.written: dict[str, bytes] = {}  # serve: the digest of each page file's text
+        self.show = None  # a callable given the problems, instead of logging them
+        self.copies: list[tuple[str, str]] = []  # (site path, record file) to copy on_env
+        self.copier: threading.Thread | None = None
+        self.copy_error: str | None = None
+        self.item_count = 0  # items in the last build
+
+    # The presence of on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
+    def on_startup(self, *, command, dirty):
+        self.command = command
+
+    def on_shutdown(self):
+        self._close_stream()
+        if self.pages_dir is not None:
+            shutil.rmtree(self.pages_dir, ignore_errors=True)
+            self.pages_dir = None
+
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent
         self.content = (root / self.config.content).resolve()
@@ -46,26 +82,142 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                 watch.append(str(folder))
         return config
 
-    def on_files(self, files: Files, config) -> Files:
-        digest, problems = load_content(self.content, self.project_root)
-        problems = run_checks(digest, problems)
+    def _report(self, problems) -> None:
+        if self.show is not None:  # `parallax build` prints problems its own way
+            self.show(problems)
+        else:
+            self._log(problems)
+        if has_errors(problems, strict=self.config.strict):
+            raise PluginError(pipeline.REFUSED)
+
+    def _log(self, problems) -> None:
         for problem in problems:
             if problem.severity == "error":
                 log.error(str(problem))
             elif problem.severity == "warning":
                 log.warning(str(problem)) if self.config.strict else log.info(str(problem))
-        if has_errors(problems, strict=self.config.strict):
-            raise PluginError("Parallax checks failed; fix the problems above "
-                              "(`parallax check` lists them)")
-        for page in render_site(digest, self.config.edit_url):
-            files.append(File.generated(config, page.path, content=page.text))
-        for path, text in data_files(digest).items():
-            files.append(File.generated(config, path, content=text))
-        for entry in digest.items:
-            source = self.project_root / entry.path
-            files.append(File.generated(config, f"data/records/{entry.value.id}.yaml",
-                                        content=source.read_bytes()))
+
+    def on_files(self, files: Files, config) -> Files:
+        if self.command != "serve" and pipeline.available():
+            return self._files_forked(files, config)
+        serving = self.command == "serve"
+        digest, problems = load_content(self.content, self.project_root,
+                                        cache=self.records if serving else None)
+        self._report(run_checks(digest, problems))
+        self.item_count = len(digest.items)
+        pages = plan_site(digest, self.config.edit_url)
+        made = [(path, render()) for path, render in pages]
+        made += list(data_files(digest).items())
+        if serving:
+            self._keep_as_files(files, config, made)
+        else:
+            for path, text in made:
+                files.append(File.generated(config, path, content=text))
+        copies = [(f"data/records/{e.value.id}.yaml", str(self.project_root / e.path))
+                  for e in digest.items]
+        if serving:  # MkDocs copies them, and a dirty build only those that changed
+            for path, source in copies:
+                files.append(File.generated(config, path, abs_src_path=source))
+        else:
+            self.copies = copies
         return files
+
+    def _files_forked(self, files: Files, config) -> Files:
+        self._close_stream()
+        self.stream = stream = pipeline.start(self.content, self.project_root,
+                                              self.config.edit_url, self.config.strict)
+        stream.on_verdict = self.show if self.show is not None else self._log
+        try:
+            plan = stream.start()
+        except Exception:
+            self._close_stream()
+            raise
+        for index, path in enumerate(plan.pages):
+            file = pipeline.PendingFile.generated(config, path,
+                                                  abs_src_path=str(stream.source(path)))
+            file.stream, file.index = stream, index
+            files.append(file)
+        self.copies = plan.copies
+        self.item_count = len(plan.copies)
+        return files
+
+    def on_env(self, env, config, files):
+        # MkDocs has read every page and writes nothing before this point: the checks, run
+        # beside it, must have passed before it does.
+        if self.stream is not None:
+            self.stream.verdict()
+            self.stream.release_pages()
+        if self.copies:
+            # The record files the site serves ("Suggest a correction"), copied while MkDocs
+            # writes the pages: the copying waits on the disk, MkDocs on the processor.
+            self.copier = threading.Thread(target=self._copy_records,
+                                           args=(self.copies, Path(config.site_dir)),
+                                           name="parallax-records", daemon=True)
+            self.copier.start()
+        return env
+
+    def _keep_as_files(self, files: Files, config, made) -> None:
+        """Pages as files in the plugin's folder, each rewritten only when its text changed (a
+        dirty build rebuilds a page only when its file is newer than the built page)."""
+        if self.pages_dir is None:
+            self.pages_dir = Path(tempfile.mkdtemp(prefix="parallax-serve-"))
+        seen = set()
+        for path, text in made:
+            data = text.encode("utf-8")
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            target = self.pages_dir / path
+            if self.written.get(path) != digest or not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                self.written[path] = digest
+            seen.add(path)
+            files.append(File.generated(config, path, abs_src_path=str(target)))
+        for path in set(self.written) - seen:  # a record was removed: so are its pages
+            (self.pages_dir / path).unlink(missing_ok=True)
+            del self.written[path]
+
+    def on_page_content(self, html, page, config, files):
+        if page.file.generated_by:
+            page.markdown = None  # converted: the Markdown is not needed again
+        return html
+
+    def on_post_page(self, output, page, config):
+        if page.file.generated_by:
+            page.content = None  # written, and indexed for search: let it go
+        return output
+
+    def on_post_build(self, config):
+        self._join_copier()
+        self._close_stream()
+
+    def on_build_error(self, error):
+        self._join_copier()
+        self._close_stream()
+
+    def _copy_records(self, copies, site_dir: Path) -> None:
+        made: set[Path] = set()
+        try:
+            for path, source in copies:
+                target = site_dir / path
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                shutil.copyfile(source, target)
+        except OSError as exc:
+            self.copy_error = f"{exc.filename}: {exc.strerror}"
+
+    def _join_copier(self) -> None:
+        copier, self.copier, self.copies = self.copier, None, []
+        if copier is not None:
+            copier.join()
+            if self.copy_error:
+                error, self.copy_error = self.copy_error, None
+                raise PluginError(f"could not copy the record files into the site: {error}")
+
+    def _close_stream(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
 
 
 def docs_dir(config_file: Path) -> Path:
@@ -76,8 +228,10 @@ def docs_dir(config_file: Path) -> Path:
 
 
 def build(config_file: Path, content: Path | None = None, site_dir: Path | None = None,
-          strict: bool = True) -> None:
-    """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure."""
+          strict: bool = True, show=None) -> int:
+    """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure.
+    ``show``, if given, is handed the content's problems instead of MkDocs' log. Returns the
+    number of items built."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -85,11 +239,13 @@ def build(config_file: Path, content: Path | None = None, site_dir: Path | None 
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir)
     config = load_config(str(config_file), **overrides)
+    plugin = config.plugins["parallax"]
     if content is not None:
-        plugin = config.plugins["parallax"]
         plugin.config.content = str(Path(content).resolve())
+    plugin.show = show
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
+    return plugin.item_count
