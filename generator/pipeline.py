@@ -220,8 +220,11 @@ class PendingFile(File):
         return super().is_modified()
 
 
-def start(content: Path, project_root: Path, edit_url: str, strict: bool) -> Stream:
-    """Fork the generator; return the parent's stream (``start()`` it for the plan)."""
+def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks=None) -> Stream:
+    """Fork the generator; return the parent's stream (``start()`` it for the plan). ``checks``
+    is the function that checks a digest (``check.run_checks`` unless given)."""
+    if checks is None:
+        from .check import run_checks as checks
     folder = Path(tempfile.mkdtemp(prefix="parallax-pages-"))
     pages_r, pages_w = os.pipe()
     verdict_r, verdict_w = os.pipe()
@@ -230,7 +233,7 @@ def start(content: Path, project_root: Path, edit_url: str, strict: bool) -> Str
         os.close(pages_r)
         os.close(verdict_r)
         _run(pages_w, lambda out: _generate(content, project_root, edit_url, folder, out,
-                                            verdict_w))
+                                            verdict_w, checks))
     os.close(pages_w)
     os.close(verdict_w)
     return Stream(pid, os.fdopen(pages_r, "rb"), os.fdopen(verdict_r, "rb"), folder, strict)
@@ -258,11 +261,10 @@ def _send(out, message) -> None:
 
 
 def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, out,
-              verdict_fd: int) -> None:
+              verdict_fd: int, checks) -> None:
     """The renderer: load, send the plan, start the checker, then write every page."""
     import gc
 
-    from .check import run_checks
     from .load import load_content
     from .render import data_file_names, data_files, plan_site
 
@@ -275,7 +277,7 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
     _send(out, ("plan", Plan([p for p, _ in plan] + names, copies)))
     checker = os.fork()
     if checker == 0:  # the checker: never returns
-        _run(verdict_fd, lambda v: _send(v, ("verdict", run_checks(digest, problems))))
+        _run(verdict_fd, lambda v: _send(v, ("verdict", checks(digest, problems))))
     os.close(verdict_fd)
     last, done = time.monotonic(), 0
     for path, render in plan:

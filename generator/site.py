@@ -20,12 +20,13 @@ import os
 import shutil
 import tempfile
 import threading
+import zlib
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import pipeline
@@ -125,7 +126,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     def _files_forked(self, files: Files, config) -> Files:
         self._close_stream()
         self.stream = stream = pipeline.start(self.content, self.project_root,
-                                              self.config.edit_url, self.config.strict)
+                                              self.config.edit_url, self.config.strict,
+                                              run_checks)
         stream.on_verdict = self.show if self.show is not None else self._log
         try:
             plan = stream.start()
@@ -176,13 +178,27 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             (self.pages_dir / path).unlink(missing_ok=True)
             del self.written[path]
 
+    # MkDocs converts every page before it writes any, so a large site's HTML would all be held
+    # at once. A generated page's HTML is kept compressed in between (about a fifth of the size)
+    # and opened again just before the page is written and indexed for search.
+    @event_priority(-100)  # after every other plugin has seen the HTML
     def on_page_content(self, html, page, config, files):
-        if page.file.generated_by:
+        if page.file.generated_by == "parallax":
             page.markdown = None  # converted: the Markdown is not needed again
+            page.parallax_html = zlib.compress(html.encode("utf-8"), 1)
+            return ""
         return html
 
+    @event_priority(100)  # before every other plugin (search reads the HTML here)
+    def on_page_context(self, context, page, config, nav):
+        packed = getattr(page, "parallax_html", None)
+        if packed is not None:
+            page.content = zlib.decompress(packed).decode("utf-8")
+            page.parallax_html = None
+        return context
+
     def on_post_page(self, output, page, config):
-        if page.file.generated_by:
+        if page.file.generated_by == "parallax":
             page.content = None  # written, and indexed for search: let it go
         return output
 
