@@ -105,6 +105,7 @@ def generator_stage(project: Path) -> dict:
     n, staged = len(digest.items), load_wall + check_wall + render_wall
     del digest, pages
     wall, cpu = staged, load_cpu + check_cpu + render_cpu
+    forked = pipelined(project)  # the generator as `parallax build` runs it, on both cores
     return {
         "records": n,
         "load_seconds": round(load_wall, 3),  # reading, parsing and validating together
@@ -116,8 +117,33 @@ def generator_stage(project: Path) -> dict:
         "generator_cpu_seconds": round(cpu, 3),
         "generator_records_per_second": round(n / wall) if wall else None,
         "generator_records_per_cpu_second": round(n / cpu) if cpu else None,
+        "generator_forked_seconds": round(forked[0], 3) if forked else None,
+        "generator_forked_cpu_seconds": round(forked[1], 3) if forked else None,
+        "generator_forked_records_per_second": round(n / forked[0]) if forked else None,
         "problems": {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")},
     }
+
+
+def pipelined(project: Path) -> tuple[float, float] | None:
+    """Wall and CPU seconds of the generator stage as the build runs it (``pipeline``: loading
+    and rendering in one child process, checking in another, beside MkDocs), from the start
+    until every page is written and the checks have given their verdict; None where the
+    generator does not fork."""
+    from . import pipeline
+
+    if not pipeline.available():
+        return None
+    gc.collect()
+    wall, cpu = time.perf_counter(), _cpu()
+    stream = pipeline.start(project / "content", project, "", False)
+    try:
+        plan = stream.start()
+        stream.wait(len(plan.pages) - 1)
+        stream.verdict()
+        wall = time.perf_counter() - wall
+    finally:
+        stream.close()
+    return wall, _cpu() - cpu
 
 
 def _tree(pid: int) -> list[int]:
