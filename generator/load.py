@@ -6,6 +6,8 @@ first so that every page is consistent); one bad file or entry never hides the o
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -90,12 +92,18 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, list[Problem]]:
+def read_item(path: Path, display: str, root: Path):
+    """The first half of loading an item: the file read and parsed, not yet validated."""
     # Resolved, not only when the file is a link: content/items may itself be a link out.
     if not _inside(path, root):
         return None, [Problem(display, 1, "path-outside",
                               "this file is a link to a place outside the content folder; copy it in")]
-    doc, problems = yamlio.load(path, display)
+    return yamlio.load(path, display)
+
+
+def finish_item(path: Path, display: str, read) -> tuple[Located | None, list[Problem]]:
+    """The second half: validation of what ``read_item`` read."""
+    doc, problems = read
     if doc is None:
         return None, problems
     if not isinstance(doc.data, dict):
@@ -108,6 +116,69 @@ def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, lis
                                 f"id {item.id!r} differs from the file name {path.stem!r}; "
                                 "rename one so they match"))
     return Located(item, display, doc.without_data()), problems
+
+
+def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, list[Problem]]:
+    return finish_item(path, display, read_item(path, display, root))
+
+
+def _read_elsewhere(paths: list[Path], project_root: Path, root: Path):
+    """Read and parse ``paths`` in a forked process (validation stays here: a validated record
+    costs more to pass between processes than to validate). Yields each path's ``read_item``
+    result in order; whatever the helper did not deliver is read here."""
+    import pickle
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: never returns
+        code = 1
+        try:
+            os.close(read_fd)
+            with os.fdopen(write_fd, "wb") as out:
+                for start in range(0, len(paths), 100):
+                    pickle.dump([read_item(p, _rel(p, project_root), root)
+                                 for p in paths[start:start + 100]], out, protocol=5)
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return _receive(pid, read_fd, paths, project_root, root)
+
+
+def _receive(pid: int, read_fd: int, paths: list[Path], project_root: Path, root: Path):
+    """The helper's results, in order. A thread drains the pipe as the helper writes (a pipe
+    holds only a little, and this process is busy with its own share meanwhile)."""
+    import pickle
+    import queue
+    import threading
+
+    chunks: queue.SimpleQueue = queue.SimpleQueue()
+
+    def drain():
+        try:
+            with os.fdopen(read_fd, "rb") as pipe:
+                while True:
+                    chunks.put(pickle.load(pipe))
+        except Exception:  # the end of the stream, or a helper that stopped
+            pass
+        finally:
+            os.waitpid(pid, 0)
+            chunks.put(None)
+
+    threading.Thread(target=drain, name="parallax-read", daemon=True).start()
+
+    def results():
+        done = 0
+        while done < len(paths):
+            chunk = chunks.get()
+            if chunk is None:
+                break
+            yield from chunk
+            done += len(chunk)
+        for path in paths[done:]:  # whatever the helper did not deliver
+            yield read_item(path, _rel(path, project_root), root)
+
+    return results()
 
 
 def load_registry(path: Path, display: str, name: str, root: Path):
@@ -152,10 +223,11 @@ def _cached(cache: dict | None, path: Path, read):
     return result
 
 
-def load_content(root: Path, project_root: Path | None = None,
-                 cache: dict | None = None) -> tuple[Digest, list[Problem]]:
+def load_content(root: Path, project_root: Path | None = None, cache: dict | None = None,
+                 jobs: int = 1) -> tuple[Digest, list[Problem]]:
     """Read and validate every record and registry under ``root`` (reusing, with ``cache``,
-    what an earlier call read from files that have not changed since)."""
+    what an earlier call read from files that have not changed since; with ``jobs`` 2, parsing
+    on a second process). The result is the same either way."""
     root = Path(root)
     project_root = Path(project_root) if project_root else root.parent
     problems: list[Problem] = []
@@ -171,10 +243,20 @@ def load_content(root: Path, project_root: Path | None = None,
         problems += found
     items = []
     item_dir = root / "items"
-    paths = sorted(item_dir.glob("*.yaml")) if item_dir.is_dir() else []
-    for path in paths[:MAX_ITEMS]:
-        located, found = _cached(cache, path, lambda path=path: load_item(
-            path, _rel(path, project_root), root))
+    paths = sorted(item_dir.glob("*.yaml"))[:MAX_ITEMS] if item_dir.is_dir() else []
+    # With two processes, a helper reads and parses the later files while this one reads the
+    # first ones, and then validates everything in order (nine files in twenty here, the rest
+    # there: validation, done here, is the lighter part of loading).
+    here = len(paths) if jobs < 2 or cache is not None or not hasattr(os, "fork") \
+        or len(paths) < 500 else len(paths) * 9 // 20
+    elsewhere = _read_elsewhere(paths[here:], project_root, root) if here < len(paths) else iter(())
+    for n, path in enumerate(paths):
+        display = _rel(path, project_root)
+        if n < here:
+            located, found = _cached(cache, path, lambda path=path, display=display: load_item(
+                path, display, root))
+        else:
+            located, found = finish_item(path, display, next(elsewhere))
         problems += found
         if located is not None:
             items.append(located)

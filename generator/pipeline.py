@@ -269,7 +269,7 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
     from .render import data_file_names, data_files, plan_site
 
     gc.disable()  # the digest makes no cycles, and the process is short-lived
-    digest, problems = load_content(content, project_root)
+    digest, problems = load_content(content, project_root, jobs=2)
     plan = plan_site(digest, edit_url)
     names = data_file_names()
     copies = [(f"data/records/{e.value.id}.yaml", str(project_root / e.path))

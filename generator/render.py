@@ -529,7 +529,9 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
               count=len(view.items), title=lambda c, n: title_meta(f"All items, page {n}"))
     for e in view.items:
         plan.append((item_path(e.value.id), lambda e=e: render_item(view, e).text))
-    add("outlets.md.j2", "outlets/index.md", view=view, title=title_meta("Outlets"))
+    add_pages("outlets.md.j2", sorted(view.outlets.values(), key=lambda o: (o.name, o.id)),
+              "outlets/index.md", outlets=lambda c, n: c,
+              title=lambda c, n: title_meta("Outlets" if n == 1 else f"Outlets, page {n}"))
     for oid, outlet in sorted(view.outlets.items()):
         add_pages("outlet.md.j2", view.by_outlet.get(oid, []), f"outlets/{oid}.md",
                   outlet=outlet, entries=lambda c, n: c, title=title_meta(outlet.name))

@@ -20,7 +20,6 @@ import os
 import shutil
 import tempfile
 import threading
-import zlib
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -60,6 +59,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.copies: list[tuple[str, str]] = []  # (site path, record file) to copy on_env
         self.copier: threading.Thread | None = None
         self.copy_error: str | None = None
+        self.spill = None  # HTML of converted pages, until MkDocs writes them
         self.item_count = 0  # items in the last build
 
     # The presence of on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
@@ -67,6 +67,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.command = command
 
     def on_shutdown(self):
+        self._close_spill()
         self._close_stream()
         if self.pages_dir is not None:
             shutil.rmtree(self.pages_dir, ignore_errors=True)
@@ -179,21 +180,28 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             del self.written[path]
 
     # MkDocs converts every page before it writes any, so a large site's HTML would all be held
-    # at once. A generated page's HTML is kept compressed in between (about a fifth of the size)
-    # and opened again just before the page is written and indexed for search.
+    # at once. A generated page's HTML waits in an unnamed temporary file instead (the system's
+    # file cache, not this process, holds it) and is read back just before the page is written
+    # and indexed for search.
     @event_priority(-100)  # after every other plugin has seen the HTML
     def on_page_content(self, html, page, config, files):
         if page.file.generated_by == "parallax":
             page.markdown = None  # converted: the Markdown is not needed again
-            page.parallax_html = zlib.compress(html.encode("utf-8"), 1)
+            if self.spill is None:
+                self.spill = tempfile.TemporaryFile(prefix="parallax-html-")
+            data = html.encode("utf-8")
+            page.parallax_html = (self.spill.tell(), len(data))
+            self.spill.write(data)
             return ""
         return html
 
     @event_priority(100)  # before every other plugin (search reads the HTML here)
     def on_page_context(self, context, page, config, nav):
-        packed = getattr(page, "parallax_html", None)
-        if packed is not None:
-            page.content = zlib.decompress(packed).decode("utf-8")
+        spilled = getattr(page, "parallax_html", None)
+        if spilled is not None:
+            offset, size = spilled
+            self.spill.flush()
+            page.content = os.pread(self.spill.fileno(), size, offset).decode("utf-8")
             page.parallax_html = None
         return context
 
@@ -203,10 +211,12 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         return output
 
     def on_post_build(self, config):
+        self._close_spill()
         self._join_copier()
         self._close_stream()
 
     def on_build_error(self, error):
+        self._close_spill()
         self._join_copier()
         self._close_stream()
 
@@ -229,6 +239,11 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             if self.copy_error:
                 error, self.copy_error = self.copy_error, None
                 raise PluginError(f"could not copy the record files into the site: {error}")
+
+    def _close_spill(self) -> None:
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
 
     def _close_stream(self) -> None:
         if self.stream is not None:
