@@ -38,7 +38,32 @@ def dataset(digest: Digest) -> dict:
 
 
 def to_json(digest: Digest) -> str:
-    return json.dumps(dataset(digest), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return "".join(iter_json(digest))
+
+
+def iter_json(digest: Digest):
+    """``json.dumps(dataset(digest), indent=2)`` and a newline, in pieces, one record at a time:
+    the same text without the whole dataset in memory at once."""
+    sections = [("items", sorted(digest.items, key=lambda e: e.value.id)),
+                ("outlets", digest.outlets), ("actors", digest.actors),
+                ("stakeholders", digest.stakeholders), ("glossary", digest.glossary),
+                ("timeline", digest.timeline), ("lexicon", digest.lexicon)]
+    yield "{\n"
+    for n, (name, entries) in enumerate(sections):
+        yield f"  {json.dumps(name)}: "
+        if not entries:
+            yield "[]"
+        else:
+            yield "[\n"
+            for i, e in enumerate(entries):
+                text = json.dumps(e.value.model_dump(mode="json", by_alias=True), indent=2,
+                                  ensure_ascii=False)
+                # JSON strings hold no raw line breaks, so every line break is structure.
+                yield "    " + text.replace("\n", "\n    ")
+                yield ",\n" if i < len(entries) - 1 else "\n"
+            yield "  ]"
+        yield ",\n" if n < len(sections) - 1 else "\n"
+    yield "}\n"
 
 
 def _row(item: Item) -> dict:
@@ -72,10 +97,11 @@ def to_csv(digest: Digest) -> str:
     return out.getvalue()
 
 
-def files(digest: Digest, fmt: str = "all") -> dict[str, str]:
-    """File name -> text for the export, with the JSON Schema beside the data."""
+def files(digest: Digest, fmt: str = "all", with_json: bool = True) -> dict[str, str]:
+    """File name -> text for the export, with the JSON Schema beside the data (``with_json``
+    false leaves digest.json out, for a caller that writes it with ``iter_json``)."""
     out = {f"schema/{name}": schema_dumps(s) for name, s in schemas().items()}
-    if fmt in ("json", "all"):
+    if fmt in ("json", "all") and with_json:
         out["digest.json"] = to_json(digest)
     if fmt in ("csv", "all"):
         out["items.csv"] = to_csv(digest)

@@ -265,11 +265,14 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
     """The renderer: load, send the plan, start the checker, then write every page."""
     import gc
 
+    from .export import iter_json
     from .load import load_content
     from .render import data_file_names, data_files, plan_site
 
-    gc.disable()  # the digest makes no cycles, and the process is short-lived
+    gc.disable()  # loading makes no cycles, and each collection would walk the growing digest
     digest, problems = load_content(content, project_root, jobs=2)
+    gc.freeze()  # the digest stays to the end: later collections need not walk it
+    gc.enable()  # rendering does make cycles (templates), which must not pile up
     plan = plan_site(digest, edit_url)
     names = data_file_names()
     copies = [(f"data/records/{e.value.id}.yaml", str(project_root / e.path))
@@ -286,8 +289,11 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
         if time.monotonic() - last > 0.005:
             _send(out, ("ready", done))
             last = time.monotonic()
-    for name, text in data_files(digest).items():  # announced together, below
+    for name, text in data_files(digest, with_json=False).items():  # announced together, below
         _write(folder / "files" / name, text)
+    dataset = folder / "files" / "data" / "digest.json"
+    with open(dataset, "w", encoding="utf-8", newline="") as fh:
+        fh.writelines(iter_json(digest))
     _send(out, ("ready", done + len(names)))
     os.waitpid(checker, 0)
 

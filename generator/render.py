@@ -573,12 +573,13 @@ def render_checks() -> Page:
                    title=title_meta("Checks"))
 
 
-def data_files(digest: Digest) -> dict[str, str]:
+def data_files(digest: Digest, with_json: bool = True) -> dict[str, str]:
     """The non-page files the site serves: the dataset, its schema, the feeds (the records
-    themselves are served from their files). Their names are ``data_file_names()``."""
+    themselves are served from their files). Their names are ``data_file_names()``;
+    ``with_json`` false leaves out data/digest.json (``export.iter_json`` writes it in pieces)."""
     from .export import feeds, files
 
-    out = {f"data/{name}": text for name, text in files(digest).items()}
+    out = {f"data/{name}": text for name, text in files(digest, with_json=with_json).items()}
     out.update(feeds(digest, plain))
     return out
 

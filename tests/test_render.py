@@ -120,3 +120,19 @@ def test_reference_documents_every_field():
         for name, field in model.model_fields.items():
             assert f"`{field.alias or name}`" in page, (model.__name__, name)
             assert field.description, f"{model.__name__}.{name} has no description"
+
+
+def test_the_dataset_written_in_pieces_is_the_one_json_dumps_writes():
+    import json
+    from pathlib import Path
+
+    from generator.export import dataset, to_json
+    from generator.load import load_content
+
+    for content, root in (("tests/fixtures/corpus/content", "tests/fixtures/corpus"),
+                          ("content", ".")):
+        base = Path(__file__).resolve().parents[1]
+        digest, _ = load_content(base / content, base / root)
+        assert digest.items
+        expected = json.dumps(dataset(digest), indent=2, ensure_ascii=False) + "\n"
+        assert to_json(digest) == expected
