@@ -21,6 +21,7 @@ in-process.
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import shutil
@@ -236,6 +237,8 @@ def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks
                                             verdict_w, checks))
     os.close(pages_w)
     os.close(verdict_w)
+    # However MkDocs ends (Ctrl-C skips its error hooks), the folder does not outlive this process.
+    atexit.register(shutil.rmtree, folder, True)
     return Stream(pid, os.fdopen(pages_r, "rb"), os.fdopen(verdict_r, "rb"), folder, strict)
 
 
