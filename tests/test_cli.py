@@ -92,3 +92,42 @@ def test_export_neutralises_spreadsheet_formulas(corpus, tmp_path):
     out = tmp_path / "e"
     assert run("export", "--content", str(corpus.content), "--out", str(out)).exit_code == 0
     assert "'=HYPERLINK" in (out / "items.csv").read_text()
+
+
+def _build_project(tmp_path):
+    from conftest import fixture_project
+
+    project = tmp_path / "project"
+    config = fixture_project(project)
+    return project, config
+
+
+def test_build_loads_once_and_reports_its_items(tmp_path, monkeypatch):
+    from generator import load
+
+    project, config = _build_project(tmp_path)
+    loads = []
+    real = load.load_content
+    monkeypatch.setattr(load, "load_content", lambda *a, **k: loads.append(1) or real(*a, **k))
+    monkeypatch.setenv("PARALLAX_JOBS", "1")  # in this process, so the loads can be counted
+    result = run("build", "--content", str(project / "content"), "--site-dir",
+                 str(project / "site"), "--config", str(config))
+    assert result.exit_code == 0, result.output
+    items = len(list((project / "content/items").glob("*.yaml")))
+    assert f"built {items} items into" in result.output
+    assert (project / "site/items/index.html").is_file()
+    assert len(loads) == 1
+
+
+def test_build_with_errors_shows_them_and_writes_nothing(tmp_path):
+    project, config = _build_project(tmp_path)
+    item = next((project / "content/items").glob("*.yaml"))
+    item.write_text(item.read_text(encoding="utf-8").replace("stakeholder: ", "stakeholder: nobody-", 1),
+                    encoding="utf-8")
+    result = run("build", "--content", str(project / "content"), "--site-dir",
+                 str(project / "site"), "--config", str(config))
+    assert result.exit_code == 1
+    assert re.search(r"content/items/[\w-]+\.yaml:\d+: ref-stakeholder: ", result.output)
+    assert "build refused: fix the errors above" in result.output
+    assert "Traceback" not in result.output
+    assert not (project / "site").exists()
