@@ -165,7 +165,8 @@ def _receive(pid: int, read_fd: int, paths: list[Path], project_root: Path, root
             os.waitpid(pid, 0)
             chunks.put(None)
 
-    threading.Thread(target=drain, name="parallax-read", daemon=True).start()
+    reader = threading.Thread(target=drain, name="parallax-read", daemon=True)
+    reader.start()
 
     def results():
         done = 0
@@ -175,6 +176,7 @@ def _receive(pid: int, read_fd: int, paths: list[Path], project_root: Path, root
                 break
             yield from chunk
             done += len(chunk)
+        reader.join()  # the helper is gone too: no thread or child outlives the loading
         for path in paths[done:]:  # whatever the helper did not deliver
             yield read_item(path, _rel(path, project_root), root)
 
