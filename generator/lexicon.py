@@ -86,7 +86,7 @@ def compile_term(term: str, pattern: str = "", language: str = "en", used_by: st
 def compile_lexicon(entries) -> Lexicon:
     """Every usable lexicon entry compiled; an unusable pattern is left out here (the
     `lexicon-pattern` check reports it)."""
-    terms = Lexicon()
+    terms = []
     for entry in entries:
         try:
             terms.append(compile_term(entry.term, entry.pattern, entry.language, entry.used_by,

@@ -161,8 +161,7 @@ class Stream:
         return self.problems
 
     def source(self, path: str) -> Path:
-        """Where the renderer writes ``path``: pages and other files in folders of their own."""
-        return self.folder / ("pages" if path.endswith(".md") else "files") / path
+        return _source(self.folder, path)
 
     def release_pages(self) -> None:
         """MkDocs has read every page: remove them in the background while it writes the site."""
@@ -185,39 +184,29 @@ class Stream:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _waiting(prop: property) -> property:
+    """``prop`` of ``File``, read only once the renderer has written the file."""
+    def get(self):
+        self.stream.wait(self.index)
+        return prop.fget(self)
+    return property(get, prop.fset, doc=prop.__doc__)
+
+
 class PendingFile(File):
     """A generated page whose text the renderer is still writing: every read waits for it."""
 
     stream: Stream
     index: int
 
-    def _await(self) -> None:
-        self.stream.wait(self.index)
-
-    @property
-    def content_bytes(self) -> bytes:
-        self._await()
-        return File.content_bytes.fget(self)
-
-    @content_bytes.setter
-    def content_bytes(self, value: bytes) -> None:
-        File.content_bytes.fset(self, value)
-
-    @property
-    def content_string(self) -> str:
-        self._await()
-        return File.content_string.fget(self)
-
-    @content_string.setter
-    def content_string(self, value: str) -> None:
-        File.content_string.fset(self, value)
+    content_bytes = _waiting(File.content_bytes)
+    content_string = _waiting(File.content_string)
 
     def copy_file(self, dirty: bool = False) -> None:
-        self._await()
+        self.stream.wait(self.index)
         super().copy_file(dirty)
 
     def is_modified(self) -> bool:
-        self._await()
+        self.stream.wait(self.index)
         return super().is_modified()
 
 
@@ -270,7 +259,7 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
 
     from .export import iter_json
     from .load import load_content
-    from .render import data_file_names, data_files, plan_site
+    from .render import data_file_names, data_files, plan_site, record_files
 
     gc.disable()  # loading makes no cycles, and each collection would walk the growing digest
     digest, problems = load_content(content, project_root, jobs=2)
@@ -278,27 +267,30 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
     gc.enable()  # rendering does make cycles (templates), which must not pile up
     plan = plan_site(digest, edit_url)
     names = data_file_names()
-    copies = [(f"data/records/{e.value.id}.yaml", str(project_root / e.path))
-              for e in digest.items]
-    _send(out, ("plan", Plan([p for p, _ in plan] + names, copies)))
+    _send(out, ("plan", Plan([p for p, _ in plan] + names, record_files(digest))))
     checker = os.fork()
     if checker == 0:  # the checker: never returns
         _run(verdict_fd, lambda v: _send(v, ("verdict", checks(digest, problems))))
     os.close(verdict_fd)
     last, done = time.monotonic(), 0
     for path, render in plan:
-        _write(folder / "pages" / path, render())
+        _write(_source(folder, path), render())
         done += 1
         if time.monotonic() - last > 0.005:
             _send(out, ("ready", done))
             last = time.monotonic()
     for name, text in data_files(digest, with_json=False).items():  # announced together, below
-        _write(folder / "files" / name, text)
-    dataset = folder / "files" / "data" / "digest.json"
-    with open(dataset, "w", encoding="utf-8", newline="") as fh:
+        _write(_source(folder, name), text)
+    with open(_source(folder, "data/digest.json"), "w", encoding="utf-8", newline="") as fh:
         fh.writelines(iter_json(digest))
     _send(out, ("ready", done + len(names)))
     os.waitpid(checker, 0)
+
+
+def _source(folder: Path, path: str) -> Path:
+    """Where the renderer writes ``path``: pages and other files in folders of their own (the
+    pages are removed as soon as MkDocs has read them all)."""
+    return folder / ("pages" if path.endswith(".md") else "files") / path
 
 
 def _write(path: Path, text: str) -> None:

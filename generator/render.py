@@ -584,6 +584,12 @@ def data_files(digest: Digest, with_json: bool = True) -> dict[str, str]:
     return out
 
 
+def record_files(digest: Digest) -> list[tuple[str, str]]:
+    """(site path, record file) for every item: the site serves each record's own file."""
+    return [(f"data/records/{e.value.id}.yaml", str(digest.project_root / e.path))
+            for e in digest.items]
+
+
 def data_file_names() -> list[str]:
     """The names of ``data_files``, known before any of them is made."""
     from .export import schemas

@@ -32,7 +32,7 @@ from . import pipeline
 from .check import run_checks
 from .load import load_content
 from .problems import has_errors
-from .render import data_files, plan_site
+from .render import data_files, plan_site, record_files
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -112,16 +112,13 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         made += list(data_files(digest).items())
         if serving:
             self._keep_as_files(files, config, made)
+            # MkDocs copies the record files, and a dirty build only those that changed.
+            for path, source in record_files(digest):
+                files.append(File.generated(config, path, abs_src_path=source))
         else:
             for path, text in made:
                 files.append(File.generated(config, path, content=text))
-        copies = [(f"data/records/{e.value.id}.yaml", str(self.project_root / e.path))
-                  for e in digest.items]
-        if serving:  # MkDocs copies them, and a dirty build only those that changed
-            for path, source in copies:
-                files.append(File.generated(config, path, abs_src_path=source))
-        else:
-            self.copies = copies
+            self.copies = record_files(digest)
         return files
 
     def _files_forked(self, files: Files, config) -> Files:
