@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from pydantic import ValidationError
 
 from . import yamlio
-from .models import REGISTRIES, Actor, GlossaryEntry, Item, LexiconEntry, Outlet, Stakeholder, TimelineEvent
+from .models import REGISTRIES, Actor, DigestInfo, GlossaryEntry, Item, LexiconEntry, Outlet, Stakeholder, TimelineEvent
 from .problems import Problem
 
 T = TypeVar("T")
@@ -47,6 +47,7 @@ class Digest:
     glossary: tuple = ()
     timeline: tuple = ()
     lexicon: tuple = ()
+    info: Located | None = None  # content/digest.yaml, where there is one
     project_root: Path = field(default=Path("."))
 
     def by_id(self, registry: str) -> dict:
@@ -207,6 +208,22 @@ def load_registry(path: Path, display: str, name: str, root: Path):
     return tuple(entries), problems
 
 
+def load_info(path: Path, display: str, root: Path):
+    """``digest.yaml``: the digest as a whole (optional)."""
+    if not path.exists():
+        return None, []
+    if not _inside(path, root):
+        return None, [Problem(display, 1, "path-outside",
+                              "this file is a link to a place outside the content folder; copy it in")]
+    doc, problems = yamlio.load(path, display)
+    if doc is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        return None, problems + [Problem(display, 1, "schema", "digest.yaml holds one mapping of fields")]
+    info, found = _validate(DigestInfo, doc.data, display, doc)
+    return (Located(info, display, doc.without_data()) if info else None), problems + found
+
+
 def _cached(cache: dict | None, path: Path, read):
     """``read()``, or its earlier result while the file is unchanged (``mkdocs serve`` passes a
     cache that lives between rebuilds; a changed time, size or inode reads the file again)."""
@@ -243,6 +260,10 @@ def load_content(root: Path, project_root: Path | None = None, cache: dict | Non
             path, _rel(path, project_root), name, root))
         registries[name] = entries
         problems += found
+    info_path = root / "digest.yaml"
+    info, found = _cached(cache, info_path, lambda: load_info(
+        info_path, _rel(info_path, project_root), root))
+    problems += found
     items = []
     item_dir = root / "items"
     paths = sorted(item_dir.glob("*.yaml"))[:MAX_ITEMS] if item_dir.is_dir() else []
@@ -263,9 +284,10 @@ def load_content(root: Path, project_root: Path | None = None, cache: dict | Non
         if located is not None:
             items.append(located)
     if cache is not None:  # forget removed files
-        for gone in set(cache) - set(paths) - {root / f"{n}.yaml" for n in REGISTRIES}:
+        for gone in set(cache) - set(paths) - {root / f"{n}.yaml" for n in (*REGISTRIES, "digest")}:
             del cache[gone]
-    digest = Digest(root=root, items=tuple(items), project_root=project_root, **registries)
+    digest = Digest(root=root, items=tuple(items), project_root=project_root, info=info,
+                    **registries)
     return digest, problems
 
 

@@ -75,7 +75,13 @@ class ProvenanceLink(Model):
     status: Literal["located", "not-located", "unverified"] = Field(
         description="located: found and read; not-located: searched for and not found; "
                     "unverified: proposed (e.g. by ingest) and not yet checked")
-    note: Text = Field("", description="What was searched for, or how this text differs from the seed")
+    note: Text = Field("", description="For readers: what this link is, or how its text differs "
+                                       "from the next one (short and plain; no working notes)")
+    excerpt: Text = Field("", description="The passage as this source printed it, where located, so "
+                                          "the site can show what changed from one link to the next")
+    search_log: list[Text] = Field(default_factory=list, max_length=200,
+                                   description="What was searched and where, in plain words; shown "
+                                               "where the site explains what could not be verified")
 
 
 class Speaker(Model):
@@ -98,12 +104,22 @@ class Perspective(Model):
     """One named party's position on the item, in its own terms, sourced."""
 
     stakeholder: str = Field(description="Id in stakeholders.yaml")
+    gist: Text = Field("", description="The position in one neutral, attributed sentence of at most "
+                                       "30 words, for the at-a-glance row and the handout")
     position: Markdown = Field("", description="Neutral, attributed paraphrase of the party's position")
     status: Literal["stated", "general-position", "no-statement-found"] = Field(
         description="stated: on this matter at the time; general-position: documented general "
                     "stance; no-statement-found: searched, nothing found")
     date: MaybeDate = Field("", description="When the party took this position")
     sources: list[Source] = Field(default_factory=list, description="Where the position is documented")
+
+
+class Question(Model):
+    """A discussion question with the teacher's note on what a good answer notices."""
+
+    question: Text = Field(description="The question, as students read it")
+    guidance: Text = Field("", description="For the teacher: what a good answer notices, "
+                                           "drawn from the record")
 
 
 class Correction(Model):
@@ -119,8 +135,9 @@ class Item(Model):
     id: Slug = Field(description="Slug, unique, equal to the file name")
     title: Text = Field(description="The headline exactly as it appeared in the seed")
     neutral_title: Text = Field("", description="The digest's own headline, neutral wording")
-    status: Literal["draft", "reviewed", "published"] = Field(
-        description="draft (from ingest, not yet researched), reviewed, published")
+    status: Literal["draft", "reviewed", "published", "set-aside"] = Field(
+        description="draft (from ingest, not yet researched), reviewed, published, or set-aside "
+                    "(the editors chose not to cover it; ingest never brings it back)")
     date: ItemDate | None = Field(None, description="When the reported statement or event happened")
     seed: Seed = Field(description="Which seed file and item this record points into")
     provenance: list[ProvenanceLink] = Field(default_factory=list,
@@ -133,12 +150,19 @@ class Item(Model):
     perspectives: list[Perspective] = Field(default_factory=list,
                                             description="The named parties' positions")
     context: Markdown = Field("", description="Background a reader needs, sourced")
-    questions: list[Text] = Field(default_factory=list, description="Discussion questions for a class")
+    questions: list[Text | Question] = Field(
+        default_factory=list,
+        description="Discussion questions for a class: a string, or {question, guidance}")
     related: list[str] = Field(default_factory=list, description="Item ids sharing an origin or event")
     corrections: list[Correction] = Field(default_factory=list,
                                           description="Every change of substance after publication")
     prepared_by: Text = Field("", description="Who wrote the record (person, or tool and version)")
     reviewed_by: Text = Field("", description="Who checked the record (person, or tool and version)")
+
+    @property
+    def discussion(self) -> list[Question]:
+        """The questions, each as a ``Question`` (a plain string has no guidance)."""
+        return [q if isinstance(q, Question) else Question(question=q) for q in self.questions]
 
 
 class Outlet(Model):
@@ -225,6 +249,32 @@ class LexiconEntry(Model):
                     "case-insensitively, '*' for any letters")
     used_by: Text = Field("", description="Which side uses it")
     note: Text = Field("", description="Why it is loaded")
+
+
+class SeedInfo(Model):
+    """A seed file of the digest: who published the page and what it is."""
+
+    file: Text = Field(description="The seed file, relative to the digest project (seeds/...)")
+    title: Text = Field("", description="The seed page's own title")
+    publisher: str = Field("", description="Id of the publisher in outlets.yaml")
+    url: Url = Field("", description="Where the seed page was (its canonical address, where known)")
+    accessed: MaybeDate = Field("", description="The day the page was saved or read")
+    note: Text = Field("", description="For readers: what the seed page is")
+
+
+class DigestInfo(Model):
+    """The digest as a whole (content/digest.yaml): its topic, readers, editors and seeds."""
+
+    title: Text = Field(description="The digest's title")
+    topic: Text = Field("", description="The topic in a few words, for headings")
+    about: Markdown = Field("", description="For a newcomer, at most about 150 words: what the "
+                                            "topic is and why it is contested")
+    audience: Text = Field("", description="Who the digest is written for")
+    language: Text = Field("en", description="Language code of the digest's own text")
+    editors: list[Text] = Field(default_factory=list, description="Who edits the digest")
+    contact: Text = Field("", description="Where corrections go (an address or a page)")
+    edit_url: Url = Field("", description="Base address for 'suggest a correction' links")
+    seeds: list[SeedInfo] = Field(default_factory=list, description="The seed files and what they are")
 
 
 REGISTRIES: dict[str, type[Model]] = {

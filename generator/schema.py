@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from .models import REGISTRIES, Item
+from .models import REGISTRIES, DigestInfo, Item
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -23,7 +23,9 @@ def _draft07(schema: dict, title: str) -> dict:
 
 def schemas() -> dict[str, dict]:
     """File name -> JSON Schema, for every record file."""
-    out = {"item.schema.json": _draft07(Item.model_json_schema(by_alias=True), "Parallax item")}
+    out = {"item.schema.json": _draft07(Item.model_json_schema(by_alias=True), "Parallax item"),
+           "digest.schema.json": _draft07(DigestInfo.model_json_schema(by_alias=True),
+                                          "Parallax digest")}
     for name, model in REGISTRIES.items():
         adapter = TypeAdapter(list[model])
         out[f"{name}.schema.json"] = _draft07(adapter.json_schema(by_alias=True),
