@@ -327,7 +327,16 @@ def full_build(project: Path) -> dict:
 def bench(records: int, source: Path, reference: int = 100, keep: Path | None = None,
           serve: int = 0) -> dict:
     """Every figure for a digest of ``records`` synthetic records (see the module docstring)."""
-    work = Path(tempfile.mkdtemp(prefix="parallax-bench-")) if keep is None else Path(keep)
+    from .sitedir import MARKER, MARKER_TEXT, make_private_dir, sweep, write_file
+
+    if keep is None:
+        sweep(Path(tempfile.gettempdir()), "parallax-bench-")
+        work = make_private_dir("parallax-bench-")
+    else:  # the CLI has checked it is new, empty or the bench's own: made afresh
+        work = Path(keep)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        write_file(work / MARKER, MARKER_TEXT)
     try:
         started = time.perf_counter()
         project = make_project(work / "project", records, source)

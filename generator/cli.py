@@ -28,6 +28,15 @@ def _project_root(content: Path) -> Path:
     return content.resolve().parent
 
 
+def _guard(option: str, out: Path, content: Path, legacy=None, sources=None) -> None:
+    """Refuse (exit 2) an output folder that ``sitedir.guard_output`` refuses."""
+    from .sitedir import guard_output
+
+    sources = {"content folder (--content)": content, **(sources or {})}
+    if why := guard_output(out, _project_root(content), sources, legacy):
+        raise click.UsageError(f"{option}: {why}")
+
+
 def _show(problems: list[Problem], fmt: str = "text", quiet_info: bool = True) -> None:
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
@@ -178,13 +187,10 @@ def build(content: Path, site_dir: Path, config_file: Path):
         raise click.UsageError(f"{config_file} not found; run from the project folder or pass --config")
     from .site import build as site_build
     from .site import docs_dir
-    from .sitedir import unsafe_output
+    from .sitedir import looks_like_site
 
-    root = _project_root(content)
-    if why := unsafe_output(site_dir, {"content folder": content, "seeds folder": root / "seeds",
-                                       "docs folder": docs_dir(config_file),
-                                       "configuration": config_file}):
-        raise click.UsageError(f"--site-dir: {why}")
+    _guard("--site-dir", site_dir, content, looks_like_site,
+           {"docs folder (mkdocs.yml)": docs_dir(config_file), "configuration": config_file})
     from mkdocs.exceptions import MkDocsException
 
     # The plugin loads and checks the content (once, in the generator's process) and hands the
@@ -214,12 +220,10 @@ def build(content: Path, site_dir: Path, config_file: Path):
 def render(content: Path, out: Path):
     """Write the site's generated pages as plain Markdown, for other engines and for diffing."""
     from .render import render_site
-    from .sitedir import unsafe_output, write_pages
+    from .sitedir import write_pages
 
     root = _project_root(content)
-    if why := unsafe_output(out, {"content folder": content, "seeds folder": root / "seeds",
-                                  "docs folder": root / "docs"}):
-        raise click.UsageError(f"--out: {why}")
+    _guard("--out", out, content)
     digest = _checked_digest(content, root, "")
     pages = render_site(digest)
     write_pages(pages, out)
@@ -232,7 +236,9 @@ def render(content: Path, out: Path):
 def schema(out: Path):
     """Write the JSON Schema of every record file (for editors and tools)."""
     from .schema import write_schemas
+    from .sitedir import holds_only_schemas
 
+    _guard("--out", out, Path("content"), holds_only_schemas)
     for path in write_schemas(out):
         click.echo(f"wrote {path}", err=True)
 
@@ -250,6 +256,7 @@ def export(content: Path, fmt: str, out: Path):
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
+    _guard("--out", out, content)
     digest = _checked_digest(content, _project_root(content), "export refused")
     written = files(digest, fmt)
     write_files(written, out)
@@ -273,8 +280,14 @@ def bench(records: int, out: Path | None, reference: int, keep: Path | None, ser
 
     if not Path("mkdocs.yml").is_file():
         raise click.UsageError("mkdocs.yml not found; run the bench from the project folder")
+    from .sitedir import protected, unsafe_output, write_file
+
+    if keep is not None:
+        _guard("--keep", keep, Path("content"))
+    if out is not None and (why := unsafe_output(out, protected(Path.cwd()))):
+        raise click.UsageError(f"--out: {why}")
     figures = run_bench(records, Path.cwd(), reference, keep, serve)
     text = json.dumps(figures, indent=2)
     click.echo(text)
     if out is not None:
-        out.write_text(text + "\n", encoding="utf-8")
+        write_file(out, text + "\n")

@@ -38,10 +38,9 @@ def dumps(schema: dict) -> str:
 
 
 def write_schemas(out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in schemas().items():
-        path = out / name
-        path.write_text(dumps(schema), encoding="utf-8")
-        written.append(path)
-    return written
+    """Write every schema into ``out``, replacing the folder whole (``sitedir``)."""
+    from .sitedir import write_files
+
+    texts = {name: dumps(schema) for name, schema in schemas().items()}
+    write_files(texts, out)
+    return [out / name for name in texts]

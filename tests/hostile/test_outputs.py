@@ -1,0 +1,147 @@
+"""Output folders: no command that writes a folder (build, render, export, schema, bench) can
+replace a folder of sources, the project, its history, the installed package or the virtual
+environment, or a folder it did not make; every file is written exclusively, never through a
+planted link; folders are made with the umask's permissions; debris of interrupted runs is swept."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator
+from generator import sitedir, yamlio
+from generator.cli import main
+
+from conftest import ROOT, fixture_project
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def snapshot(folder: Path) -> list:
+    return sorted((p.relative_to(folder).as_posix(), p.is_dir() or p.read_bytes())
+                  for p in folder.rglob("*") if ".venv" not in p.parts)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project with content, seeds, docs, a .git folder and a virtual environment folder."""
+    root = tmp_path / "project"
+    fixture_project(root)
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    return root
+
+
+def _commands(root: Path, target: Path):
+    content = root / "content"
+    config = root / "mkdocs.yml"
+    return {
+        "build": ["build", "--content", content, "--site-dir", target, "--config", config],
+        "render": ["render", "--content", content, "--out", target],
+        "export": ["export", "--content", content, "--out", target],
+    }
+
+
+@pytest.mark.parametrize("target", [".", "content", "content/items", "seeds", "docs",
+                                    "docs/assets", ".git", ".git/objects", ".."])
+@pytest.mark.parametrize("command", ["build", "render", "export"])
+def test_no_command_replaces_a_source_or_the_project(project, target, command):
+    (project / ".git" / "objects").mkdir()
+    before = snapshot(project)
+    result = run(*_commands(project, project / target)[command])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "refus" in result.output.lower()
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("target", [".", "content", "seeds", ".git", "docs"])
+def test_schema_refuses_sources_too(project, target, monkeypatch):
+    monkeypatch.chdir(project)
+    before = snapshot(project)
+    result = run("schema", "--out", target)
+    assert result.exit_code == 2, result.output
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("command", ["build", "render", "export"])
+def test_the_installed_package_and_the_environment_are_refused(project, command):
+    package = Path(generator.__file__).resolve().parent
+    for target in (package, package / "templates", Path(sys.prefix)):
+        result = run(*_commands(project, target)[command])
+        assert result.exit_code == 2, (target, result.output)
+    assert (package / "__init__.py").is_file()
+
+
+def test_a_folder_the_tool_did_not_make_is_refused(project):
+    mine = project / "notes"
+    mine.mkdir()
+    (mine / "letter.txt").write_text("keep me")
+    for command in ("build", "render", "export"):
+        result = run(*_commands(project, mine)[command])
+        assert result.exit_code == 2, result.output
+        assert "notes" in result.output
+    assert [p.name for p in mine.iterdir()] == ["letter.txt"]
+
+
+def test_a_folder_the_tool_made_may_be_replaced(project):
+    out = project / "export-here"
+    assert run(*_commands(project, out)["export"]).exit_code == 0
+    assert (out / sitedir.MARKER).is_file()
+    assert run(*_commands(project, out)["export"]).exit_code == 0
+    result = run(*_commands(project, out)["render"])
+    assert result.exit_code == 0, result.output
+    assert (out / sitedir.MARKER).is_file() and (out / "index.md").is_file()
+
+
+def test_the_site_folder_builds_fresh_and_again(project):
+    """`make site` on a fresh clone (no site/), again, and over a site an older version built."""
+    site = project / "site"
+    assert run(*_commands(project, site)["build"]).exit_code == 0
+    assert (site / sitedir.MARKER).is_file()
+    assert run(*_commands(project, site)["build"]).exit_code == 0
+    (site / sitedir.MARKER).unlink()  # as an older version left it
+    result = run(*_commands(project, site)["build"])
+    assert result.exit_code == 0, result.output
+    assert (site / sitedir.MARKER).is_file()
+
+
+def test_an_empty_folder_may_be_used(project):
+    out = project / "empty"
+    out.mkdir()
+    assert run(*_commands(project, out)["render"]).exit_code == 0
+
+
+def test_a_file_is_not_a_folder(project):
+    target = project / "a-file"
+    target.write_text("x")
+    result = run(*_commands(project, target)["export"])
+    assert result.exit_code == 2 and target.read_text() == "x"
+
+
+def test_the_guard_is_one_function_with_reasons(project):
+    assert sitedir.guard_output(project / "site", project) is None
+    assert "content" in sitedir.guard_output(project / "content", project)
+    assert sitedir.guard_output(project, project)
+    assert sitedir.guard_output(project / ".git", project)
+    assert sitedir.guard_output(project.parent, project)
+
+
+def test_a_link_to_a_source_is_refused(project):
+    (project / "out").symlink_to(project / "content")
+    result = run(*_commands(project, project / "out")["export"])
+    assert result.exit_code == 2
+    assert (project / "content" / "items").is_dir()
+
+
+def test_bench_keep_folder_is_guarded(project, monkeypatch):
+    monkeypatch.chdir(project)
+    result = run("bench", "--records", "1", "--keep", "content", "--serve", "0",
+                 "--reference", "0")
+    assert result.exit_code == 2, result.output
