@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 from . import yamlio
+from .sitedir import copy_file, copy_tree, write_file
 from .synthetic import write_content
 
 # A child process running the command line, with this Python and this generator.
@@ -67,8 +68,8 @@ def make_project(folder: Path, records: int, source: Path) -> Path:
     """A project under ``folder``: synthetic content and seeds, ``source``'s docs and mkdocs.yml."""
     write_content(folder, records)
     config = yamlio.parse((source / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
-    shutil.copytree(source / config.get("docs_dir", "docs"), folder / "docs")
-    shutil.copy2(source / "mkdocs.yml", folder / "mkdocs.yml")
+    copy_tree(source / config.get("docs_dir", "docs"), folder / "docs")
+    copy_file(source / "mkdocs.yml", folder / "mkdocs.yml")
     return folder
 
 
@@ -230,13 +231,13 @@ def _peak(result: dict) -> float:
 def mkdocs_only_project(project: Path) -> Path:
     """A configuration that builds the rendered Markdown and docs/ with MkDocs alone."""
     rendered, docs = project / "rendered", project / "only-docs"
-    shutil.copytree(project / "docs", docs)
-    shutil.copytree(rendered, docs, dirs_exist_ok=True)
+    copy_tree(project / "docs", docs)
+    copy_tree(rendered, docs)
     config = yamlio.parse((project / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
     plugins = [p for p in config.get("plugins", [])
                if not (p == "parallax" or (isinstance(p, dict) and "parallax" in p))]
-    (project / "mkdocs-only.yml").write_text(yamlio.dump(
-        {"INHERIT": "mkdocs.yml", "docs_dir": "only-docs", "plugins": plugins}), encoding="utf-8")
+    write_file(project / "mkdocs-only.yml", yamlio.dump(
+        {"INHERIT": "mkdocs.yml", "docs_dir": "only-docs", "plugins": plugins}))
     return project / "mkdocs-only.yml"
 
 
@@ -306,8 +307,8 @@ def serve_edit(project: Path, item: str, dirty: bool = True, timeout: float = 30
         first = wait_for(lambda html: item in html, "the first build")
         time.sleep(1.0)  # let the watcher settle after the first build
         text = record.read_text(encoding="utf-8")
-        record.write_text(text.replace("neutral_title: ", f"neutral_title: {marker!r} #", 1)
-                          if "neutral_title: " in text else text, encoding="utf-8")
+        write_file(record, text.replace("neutral_title: ", f"neutral_title: {marker!r} #", 1)
+                   if "neutral_title: " in text else text)
         edit = wait_for(lambda html: marker in html, "the rebuild after an edit")
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs shuts its plugins down cleanly
@@ -327,7 +328,7 @@ def full_build(project: Path) -> dict:
 def bench(records: int, source: Path, reference: int = 100, keep: Path | None = None,
           serve: int = 0) -> dict:
     """Every figure for a digest of ``records`` synthetic records (see the module docstring)."""
-    from .sitedir import MARKER, MARKER_TEXT, make_private_dir, sweep, write_file
+    from .sitedir import MARKER, MARKER_TEXT, make_private_dir, sweep
 
     if keep is None:
         sweep(Path(tempfile.gettempdir()), "parallax-bench-")

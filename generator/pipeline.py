@@ -35,6 +35,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+from .sitedir import create_file
+
 REFUSED = "Parallax checks failed; fix the problems above (`parallax check` lists them)"
 
 
@@ -281,8 +283,7 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
             last = time.monotonic()
     for name, text in data_files(digest, with_json=False).items():  # announced together, below
         _write(_source(folder, name), text)
-    with open(_source(folder, "data/digest.json"), "w", encoding="utf-8", newline="") as fh:
-        fh.writelines(iter_json(digest))
+    _write(_source(folder, "data/digest.json"), iter_json(digest))
     _send(out, ("ready", done + len(names)))
     os.waitpid(checker, 0)
 
@@ -293,7 +294,8 @@ def _source(folder: Path, path: str) -> Path:
     return folder / ("pages" if path.endswith(".md") else "files") / path
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text) -> None:
+    """A file of the private folder, created exclusively (the folder is new and holds nothing
+    else, so a name met twice is a bug, not a file to replace)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
+    create_file(path, text)

@@ -32,6 +32,7 @@ from . import pipeline
 from .check import run_checks
 from .load import load_content
 from .problems import has_errors
+from .sitedir import copy_file, write_file
 from .render import data_files, plan_site, record_files
 
 log = logging.getLogger("mkdocs.plugins.parallax")
@@ -167,8 +168,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             digest = hashlib.blake2b(data, digest_size=16).digest()
             target = self.pages_dir / path
             if self.written.get(path) != digest or not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+                write_file(target, data, sync=False)
                 self.written[path] = digest
             seen.add(path)
             files.append(File.generated(config, path, abs_src_path=str(target)))
@@ -225,7 +225,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                 if target.parent not in made:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
-                shutil.copyfile(source, target)
+                copy_file(source, target)
         except OSError as exc:
             self.copy_error = f"{exc.filename}: {exc.strerror}"
 

@@ -52,15 +52,15 @@ def create_exclusive(path: Path, mode: int = 0o666) -> int:
     return os.open(path, _CREATE, mode)
 
 
-def write_file(path: Path, data: str | bytes, replace: bool = True, sync: bool = True) -> bool:
+def write_file(path: Path, data, replace: bool = True, sync: bool = True) -> bool:
     """Write ``data`` to ``path``, whole or not at all.
 
     The data goes to a new file of an unpredictable name in ``path``'s folder, created
     exclusively without following links, then (synced) is renamed over ``path``; with
     ``replace`` false it is linked into place instead, so an existing file (or link) is never
-    replaced, and False is returned. A link planted at either name can redirect nothing."""
+    replaced, and False is returned. A link planted at either name can redirect nothing.
+    ``data`` is text, bytes, or an iterable of texts (written piece by piece)."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     tmp = None
@@ -78,7 +78,7 @@ def write_file(path: Path, data: str | bytes, replace: bool = True, sync: bool =
         else:
             raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
         with open(fd, "wb") as fh:
-            fh.write(payload)
+            _put(fh, data)
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -101,6 +101,32 @@ def write_file(path: Path, data: str | bytes, replace: bool = True, sync: bool =
             with contextlib.suppress(OSError):
                 os.unlink(tmp, dir_fd=folder)
         os.close(folder)
+
+
+def create_file(path: Path, data) -> None:
+    """Write a new file at ``path`` in a fresh private folder of this run (``make_private_dir``),
+    where no rename is needed: created exclusively, without following links, or not at all."""
+    with open(create_exclusive(path), "wb") as fh:
+        _put(fh, data)
+
+
+def _put(fh, data) -> None:
+    if isinstance(data, (str, bytes)):
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    else:
+        for piece in data:
+            fh.write(piece.encode("utf-8"))
+
+
+def copy_file(source: Path, target: Path, sync: bool = False) -> None:
+    """Copy a file's bytes to ``target`` with ``write_file`` (``shutil.copytree``'s
+    ``copy_function`` too)."""
+    write_file(Path(target), Path(source).read_bytes(), sync=sync)
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a folder; every file created exclusively, as ``write_file`` does."""
+    shutil.copytree(source, target, copy_function=copy_file, dirs_exist_ok=True)
 
 
 def _lexists(name: str, folder: int) -> bool:

@@ -14,6 +14,7 @@ import random
 from pathlib import Path
 
 from . import yamlio
+from .sitedir import write_file
 
 SEED_ITEMS = 25  # items per seed file: a seed is one round-up page
 STAKEHOLDER_KINDS = ("government", "armed-or-opposition-group", "intergovernmental",
@@ -200,7 +201,7 @@ def write_content(project: Path, n: int, seed: int = 1) -> None:
     seeds.mkdir(parents=True, exist_ok=True)
     reg = _registries(n, rng)
     for name, entries in reg.items():
-        (content / f"{name}.yaml").write_text(yamlio.dump(entries), encoding="utf-8")
+        write_file(content / f"{name}.yaml", yamlio.dump(entries), sync=False)
     text = _Text(rng)
     for first in range(0, n, SEED_ITEMS):
         number = first // SEED_ITEMS + 1
@@ -214,7 +215,7 @@ def write_content(project: Path, n: int, seed: int = 1) -> None:
                           "title": text.sentence(8)[:-1]}
             parts.append(f"{seed_entry['title']}\n\n{excerpt}\n")
             records.append(_item(i, n, reg, rng, seed_entry))
-        (project / rel).write_text("\n".join(parts), encoding="utf-8")
+        write_file(project / rel, "\n".join(parts), sync=False)
         for record in records:
             path = content / "items" / f"{record['id']}.yaml"
-            path.write_text(yamlio.dump(record, "../../schema/item.schema.json"), encoding="utf-8")
+            write_file(path, yamlio.dump(record, "../../schema/item.schema.json"), sync=False)

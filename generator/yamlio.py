@@ -10,10 +10,8 @@ the exact string that was written. Every value's line is kept, so problems can n
 
 from __future__ import annotations
 
-import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -370,52 +368,17 @@ def dump(data: Any, schema_ref: str | None = None) -> str:
     return head + body
 
 
-def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 def write_new(path: Path, data: str | bytes) -> bool:
-    """Create ``path`` with ``data``, whole or not at all, and never over an existing file.
+    """Create ``path`` with ``data``, whole or not at all, and never over an existing file
+    (nor through a link planted anywhere): ``sitedir.write_file`` without replacing. Returns
+    False when the file already exists."""
+    from .sitedir import write_file
 
-    The data goes to a temporary file first, which is then linked into place: the link fails if
-    the file appeared meanwhile, so nothing is overwritten, and an interruption leaves either no
-    file or the complete one. Returns False when the file already exists."""
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        _write_synced(tmp, data.encode("utf-8") if isinstance(data, str) else data)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        except OSError:  # a file system without hard links: replace, after one more look
-            if path.exists():
-                return False
-            os.replace(tmp, path)
-        return True
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    return write_file(path, data, replace=False)
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` so that the file is either the old one or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A fresh file (O_EXCL): a link planted under a predictable name cannot redirect the write.
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    try:
-        with open(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a record is an ordinary file
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    from .sitedir import write_file
+
+    write_file(path, text)

@@ -690,7 +690,7 @@ def test_a_record_that_appears_meanwhile_is_not_overwritten(proj):
 def test_an_interrupted_write_leaves_no_half_file(tmp_path, monkeypatch, where):
     target = tmp_path / "items" / "x.yaml"
 
-    def interrupt(*args):
+    def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, where, interrupt)

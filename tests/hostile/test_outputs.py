@@ -145,3 +145,70 @@ def test_bench_keep_folder_is_guarded(project, monkeypatch):
     result = run("bench", "--records", "1", "--keep", "content", "--serve", "0",
                  "--reference", "0")
     assert result.exit_code == 2, result.output
+
+
+# --- 2: writes follow no planted link ------------------------------------------------------
+
+def test_ingest_writes_no_record_through_a_link_planted_at_the_temporary_name(corpus, tmp_path):
+    """The temporary name of a new record cannot be guessed: links planted at every name the
+    old scheme used (and a dangling link at the record's own name) redirect nothing."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    seed = corpus.root / "seeds" / "planted.txt"
+    seed.write_text("Council approves planted headline\n\nA paragraph of text about it.\n")
+    items = corpus.content / "items"
+    name = "council-approves-planted-headline.yaml"
+    for pid in {os.getpid(), os.getppid()}:
+        (items / f".{name}.{pid}.tmp").symlink_to(outside / "stolen.yaml")
+    result = run("ingest", seed, "--content", corpus.content, "--format", "text")
+    assert result.exit_code == 0, result.output
+    assert list(outside.iterdir()) == []
+    record = items / name
+    assert record.is_file() and not record.is_symlink()
+
+
+def test_a_planted_link_at_the_record_name_is_never_followed(tmp_path):
+    outside = tmp_path / "outside.yaml"
+    target = tmp_path / "items" / "a.yaml"
+    target.parent.mkdir()
+    target.symlink_to(outside)
+    assert yamlio.write_new(target, "id: a\n") is False
+    assert not outside.exists() and target.is_symlink()
+    assert sitedir.write_file(target, "id: a\n") is True
+    assert not outside.exists() and not target.is_symlink()
+    assert target.read_text() == "id: a\n"
+
+
+def test_temporary_names_are_unpredictable(tmp_path, monkeypatch):
+    names = []
+    real_open = os.open
+
+    def spy(path, flags, mode=0o777, *, dir_fd=None):
+        if flags & os.O_CREAT:
+            names.append(os.fspath(path))
+            assert flags & os.O_EXCL and flags & os.O_NOFOLLOW, "created without O_EXCL|O_NOFOLLOW"
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "open", spy)
+    for n in range(2):
+        yamlio.write_new(tmp_path / f"r{n}.yaml", "x: 1\n")
+        yamlio.write_atomic(tmp_path / "s.yaml", "x: 1\n")
+    assert len(names) == 4 and len(set(names)) == 4
+    assert not any(str(os.getpid()) in n for n in names)
+
+
+def test_every_write_of_the_tool_goes_through_the_one_helper():
+    """No module but sitedir opens a file for writing or copies one (a grep, so that a new
+    write cannot bypass exclusive creation)."""
+    import re
+
+    writes = re.compile(r"\.write_text\(|\.write_bytes\(|\bopen\(.*[\"'][wax]b?[\"']|"
+                        r"shutil\.copy(file|2|tree)?\(")
+    found = []
+    for path in sorted(Path(generator.__file__).parent.glob("*.py")):
+        if path.name == "sitedir.py":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if writes.search(line):
+                found.append(f"{path.name}:{n}: {line.strip()}")
+    assert found == []
