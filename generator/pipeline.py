@@ -35,7 +35,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from .sitedir import create_file
+from .sitedir import create_file, make_private_dir, sweep
 
 REFUSED = "Parallax checks failed; fix the problems above (`parallax check` lists them)"
 
@@ -217,7 +217,9 @@ def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks
     is the function that checks a digest (``check.run_checks`` unless given)."""
     if checks is None:
         from .check import run_checks as checks
-    folder = Path(tempfile.mkdtemp(prefix="parallax-pages-"))
+    # What a killed build left (its process is gone) is swept first.
+    sweep(Path(tempfile.gettempdir()), "parallax-pages-")
+    folder = make_private_dir("parallax-pages-")
     pages_r, pages_w = os.pipe()
     verdict_r, verdict_w = os.pipe()
     pid = os.fork()

@@ -32,7 +32,7 @@ from . import pipeline
 from .check import run_checks
 from .load import load_content
 from .problems import has_errors
-from .sitedir import copy_file, write_file
+from .sitedir import copy_file, make_private_dir, sweep, write_file
 from .render import data_files, plan_site, record_files
 
 log = logging.getLogger("mkdocs.plugins.parallax")
@@ -161,7 +161,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         """Pages as files in the plugin's folder, each rewritten only when its text changed (a
         dirty build rebuilds a page only when its file is newer than the built page)."""
         if self.pages_dir is None:
-            self.pages_dir = Path(tempfile.mkdtemp(prefix="parallax-serve-"))
+            sweep(Path(tempfile.gettempdir()), "parallax-serve-")
+            self.pages_dir = make_private_dir("parallax-serve-")
         seen = set()
         for path, text in made:
             data = text.encode("utf-8")

@@ -212,3 +212,56 @@ def test_every_write_of_the_tool_goes_through_the_one_helper():
             if writes.search(line):
                 found.append(f"{path.name}:{n}: {line.strip()}")
     assert found == []
+
+
+# --- 7: folders readable by a web server -----------------------------------------------------
+
+def _modes(folder: Path) -> set:
+    return {(p.is_dir(), p.stat().st_mode & 0o777) for p in [folder, *folder.rglob("*")]}
+
+
+def test_output_folders_take_the_umask(project):
+    old = os.umask(0o022)
+    try:
+        for command, target in (("build", project / "site"), ("render", project / "md"),
+                                ("export", project / "export")):
+            assert run(*_commands(project, target)[command]).exit_code == 0
+            assert _modes(target) == {(True, 0o755), (False, 0o644)}, command
+        os.umask(0o027)
+        assert run(*_commands(project, project / "export")["export"]).exit_code == 0
+        assert _modes(project / "export") == {(True, 0o750), (False, 0o640)}
+    finally:
+        os.umask(old)
+
+
+# --- 10: debris of interrupted runs --------------------------------------------------------
+
+def _dead_pid() -> int:
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_debris_of_interrupted_builds_is_swept(project, tmp_path, monkeypatch):
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    dead, alive = _dead_pid(), os.getppid()
+    stale = [project / f".site-new-{dead}-abc", project / ".site-new-old1x2", 
+             temp / f"parallax-pages-{dead}-xyz"]
+    live = [project / f".site-new-{alive}-abc", temp / f"parallax-pages-{alive}-xyz",
+            project / ".site-new-fresh12"]
+    for folder in stale + live:
+        folder.mkdir()
+        (folder / "page.html").write_text("half")
+    an_hour_ago = os.path.getmtime(project) - 7200
+    os.utime(project / ".site-new-old1x2", (an_hour_ago, an_hour_ago))
+    monkeypatch.delenv("PARALLAX_JOBS", raising=False)
+    assert run(*_commands(project, project / "site")["build"]).exit_code == 0
+    assert [f for f in stale if f.exists()] == []
+    assert all(f.exists() for f in live)
+    assert not [p for p in temp.iterdir() if p.name.startswith(f"parallax-pages-{os.getpid()}")]
