@@ -278,7 +278,11 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
     os.close(verdict_fd)
     last, done = time.monotonic(), 0
     for path, render in plan:
-        _write(_source(folder, path), render())
+        try:
+            text = render()
+        except Exception as exc:  # a bug: say which page it stopped
+            raise RuntimeError(f"while rendering {path}: {type(exc).__name__}: {exc}") from exc
+        _write(_source(folder, path), text)
         done += 1
         if time.monotonic() - last > 0.005:
             _send(out, ("ready", done))

@@ -24,13 +24,14 @@ from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import pipeline
 from .check import run_checks
 from .load import load_content
+from .pipeline import REFUSED
 from .problems import has_errors
 from .sitedir import copy_file, make_private_dir, sweep, write_file
 from .render import data_files, plan_site, record_files
@@ -62,6 +63,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.copy_error: str | None = None
         self.spill = None  # HTML of converted pages, until MkDocs writes them
         self.item_count = 0  # items in the last build
+        self.failure = None  # what stopped the last build
 
     # The presence of on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
     def on_startup(self, *, command, dirty):
@@ -214,6 +216,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self._close_stream()
 
     def on_build_error(self, error):
+        self.failure = error  # `parallax build` shows it (MkDocs says only "Aborted")
         self._close_spill()
         self._join_copier()
         self._close_stream()
@@ -275,6 +278,10 @@ def build(config_file: Path, content: Path | None = None, site_dir: Path | None 
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
+    except Abort:
+        if plugin.failure is not None and str(plugin.failure) != REFUSED:
+            raise PluginError(str(plugin.failure)) from None
+        raise
     finally:
         config.plugins.on_shutdown()
     return plugin.item_count

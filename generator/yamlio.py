@@ -22,6 +22,9 @@ from .problems import Problem
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
+# A whole number in a record is a position or an order: more digits than a double holds exactly
+# is a mistake (and a 5,000-digit one would stop the conversion itself).
+MAX_INT_DIGITS = 15
 # Control characters (other than tab and line ends), surrogates and the non-characters U+FFFE
 # and U+FFFF have no place in a record: they break YAML front matter and XML feeds, and hide
 # text. They are refused whether written raw or as an escape ("\x7f").
@@ -100,6 +103,10 @@ def _scalar(event) -> Any:
     if value in _FALSE:
         return False
     if _INT.match(value):
+        if len(value.lstrip("+-")) > MAX_INT_DIGITS:
+            raise YamlProblem(event.start_mark.line + 1, "yaml-number",
+                              f"a number of {len(value.lstrip('+-')):,} digits (at most "
+                              f"{MAX_INT_DIGITS}); quote it if it is text")
         return int(value)
     return value
 
@@ -254,6 +261,8 @@ def _quick(text: str) -> Any:
                     elif value in _FALSE:
                         value = False
                     elif _INT.match(value):
+                        if len(value) > MAX_INT_DIGITS:
+                            raise _Unusual  # the careful reader refuses it with its line
                         value = int(value)
             elif kind == 1 or kind == 2:
                 if event.anchor is not None or event.tag not in _PLAIN_TAGS \
