@@ -181,6 +181,33 @@ def duplicate_ids(ctx: Context):
                 seen[key] = e
 
 
+@check("id-reserved", "error", "Consistency")
+def reserved_ids(ctx: Context):
+    """No record takes the address of another page of the site.
+
+    An item, outlet or stakeholder id names its pages (`items/<id>/`, `outlets/<id>/`...); an id
+    that names a page the site makes itself (`index`, a later page of a list such as `page-2`
+    or `<id>-page-2`), or any path another page already has, is refused. The paths come from
+    the renderer's own plan of the site, so a new page is reserved as soon as it exists."""
+    from collections import Counter
+
+    from .render import RECORD_PAGES, output_path, reserved_name, site_paths
+
+    claimed = Counter(output_path(path) for path in site_paths(ctx.digest))
+    for registry, patterns in RECORD_PAGES.items():
+        for e in getattr(ctx.digest, registry):
+            rid = e.value.id
+            taken = [output_path(pattern.format(rid)) for pattern in patterns]
+            if reserved_name(rid):
+                yield p(e, ("id",), "id-reserved",
+                        f"the id {rid!r} names one of the site's own pages ({taken[0]}); "
+                        "choose another id")
+            elif clash := [out for out in taken if claimed[out] > 1]:
+                yield p(e, ("id",), "id-reserved",
+                        f"the id {rid!r} gives a page ({clash[0]}) that another page of the "
+                        "site already has; choose another id")
+
+
 @check("ref-outlet", "error", "Consistency")
 def ref_outlet(ctx: Context):
     """Every provenance link names an outlet that exists in outlets.yaml."""

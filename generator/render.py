@@ -197,7 +197,7 @@ def _render(template: str, path: str, **context) -> Page:
 # --- the digest arranged for pages -----------------------------------------------------------
 
 def item_path(item_id: str) -> str:
-    return f"items/{item_id}.md"
+    return RECORD_PAGES["items"][0].format(item_id)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -481,14 +481,53 @@ def timeline_svg(view: View, events=None, width: int = 960) -> Markup:
 
 # --- pages -----------------------------------------------------------------------------------
 
+def later_page(first_path: str, n: int) -> str:
+    """The path of page ``n`` (2, 3, ...) of a list whose first page is ``first_path``."""
+    stem = first_path[:-len("index.md")] if first_path.endswith("index.md") else first_path[:-3] + "-"
+    return f"{stem}page-{n}.md"
+
+
+def reserved_name(record_id: str) -> bool:
+    """True when a record's page named ``record_id`` could be a list's own page: a folder's
+    first page (``index``) or a later page of a list, in its folder or of another record
+    (``page-N``, ``<id>-page-N``), whatever the lists' lengths now."""
+    first = f"x/{record_id}.md"
+    return first == "x/index.md" or any(
+        first == later_page(f"x/{stem}", int(n))
+        for stem, n in [_split_later(record_id)] if n)
+
+
+def _split_later(record_id: str) -> tuple[str, str]:
+    """(the first page's file name, the page number) if ``record_id`` is a later page's name."""
+    head, _, n = record_id.rpartition("page-")
+    if not (n.isascii() and n.isdigit() and (head == "" or head.endswith("-"))):
+        return "", ""
+    return (head[:-1] + ".md" if head else "index.md"), n
+
+
+def output_path(path: str) -> str:
+    """The file a generated path becomes in the built site (pages: directory URLs)."""
+    return page_url(path) + "index.html" if path.endswith(".md") else path
+
+
 def paginate(rows: list, first_path: str, size: int = PAGE_SIZE):
     """(path, chunk, number, total, prev_path, next_path) for every page of a long list."""
-    stem = first_path[:-len("index.md")] if first_path.endswith("index.md") else first_path[:-3] + "-"
     chunks = [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
-    paths = [first_path] + [f"{stem}page-{n}.md" for n in range(2, len(chunks) + 1)]
+    paths = [first_path] + [later_page(first_path, n) for n in range(2, len(chunks) + 1)]
     for n, chunk in enumerate(chunks, 1):
         yield (paths[n - 1], chunk, n, len(chunks), paths[n - 2] if n > 1 else None,
                paths[n] if n < len(chunks) else None)
+
+
+# The pages a record's id names, by registry: the only paths record text chooses.
+RECORD_PAGES = {"items": ("items/{}.md", "teachers/handouts/{}.md", "data/records/{}.yaml"),
+                "outlets": ("outlets/{}.md",), "stakeholders": ("stakeholders/{}.md",)}
+
+
+def site_paths(digest: Digest) -> list[str]:
+    """Every path the site generates for ``digest`` (pages, data files, record files)."""
+    return ([path for path, _ in plan_site(digest)] + data_file_names()
+            + [path for path, _ in record_files(digest)])
 
 
 def render_item(view: View, entry: Located) -> Page:
@@ -501,7 +540,7 @@ def render_item(view: View, entry: Located) -> Page:
 
 def render_handout(view: View, entry: Located) -> Page:
     item = entry.value
-    path = f"teachers/handouts/{item.id}.md"
+    path = RECORD_PAGES["items"][1].format(item.id)
     return _render("handout.md.j2", path, items=[item], view=view,
                    title=title_meta(f"Handout: {display_title(item)}"), pack=False)
 
@@ -533,13 +572,14 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
               "outlets/index.md", outlets=lambda c, n: c,
               title=lambda c, n: title_meta("Outlets" if n == 1 else f"Outlets, page {n}"))
     for oid, outlet in sorted(view.outlets.items()):
-        add_pages("outlet.md.j2", view.by_outlet.get(oid, []), f"outlets/{oid}.md",
+        add_pages("outlet.md.j2", view.by_outlet.get(oid, []),
+                  RECORD_PAGES["outlets"][0].format(oid),
                   outlet=outlet, entries=lambda c, n: c, title=title_meta(outlet.name))
     add("stakeholders.md.j2", "stakeholders/index.md", view=view,
         title=title_meta("Stakeholders"))
     for sh in view.stakeholder_list:
         add_pages("stakeholder.md.j2", view.by_stakeholder.get(sh.id, []),
-                  f"stakeholders/{sh.id}.md", sh=sh, rows=lambda c, n: c,
+                  RECORD_PAGES["stakeholders"][0].format(sh.id), sh=sh, rows=lambda c, n: c,
                   title=title_meta(sh.name))
     add("glossary.md.j2", "glossary.md", view=view, title=title_meta("Glossary"))
     add_pages("timeline.md.j2", view.timeline, "timeline/index.md", events=lambda c, n: c,
@@ -554,7 +594,7 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
     plan.append(("methodology/checks.md", lambda: render_checks().text))
     plan.append(("guides/record-reference.md", lambda: render_reference().text))
     for e in view.items:
-        plan.append((f"teachers/handouts/{e.value.id}.md",
+        plan.append((RECORD_PAGES["items"][1].format(e.value.id),
                      lambda e=e: render_handout(view, e).text))
     add_pages("handout.md.j2", view.items, "teachers/handouts/index.md", 20,
               items=lambda c, n: [e.value for e in c], pack=True,
@@ -586,7 +626,7 @@ def data_files(digest: Digest, with_json: bool = True) -> dict[str, str]:
 
 def record_files(digest: Digest) -> list[tuple[str, str]]:
     """(site path, record file) for every item: the site serves each record's own file."""
-    return [(f"data/records/{e.value.id}.yaml", str(digest.project_root / e.path))
+    return [(RECORD_PAGES["items"][2].format(e.value.id), str(digest.project_root / e.path))
             for e in digest.items]
 
 

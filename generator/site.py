@@ -34,7 +34,7 @@ from .load import load_content
 from .pipeline import REFUSED
 from .problems import has_errors
 from .sitedir import copy_file, make_private_dir, sweep, write_file
-from .render import data_files, plan_site, record_files
+from .render import data_files, output_path, plan_site, record_files
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -106,6 +106,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if self.command != "serve" and pipeline.available():
             return self._files_forked(files, config)
         serving = self.command == "serve"
+        theirs = _owners(files)
         digest, problems = load_content(self.content, self.project_root,
                                         cache=self.records if serving else None)
         self._report(run_checks(digest, problems))
@@ -113,6 +114,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         pages = plan_site(digest, self.config.edit_url)
         made = [(path, render()) for path, render in pages]
         made += list(data_files(digest).items())
+        _refuse_clashes(theirs, [p for p, _ in made] + [p for p, _ in record_files(digest)],
+                        config)
         if serving:
             self._keep_as_files(files, config, made)
             # MkDocs copies the record files, and a dirty build only those that changed.
@@ -126,12 +129,14 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
 
     def _files_forked(self, files: Files, config) -> Files:
         self._close_stream()
+        theirs = _owners(files)
         self.stream = stream = pipeline.start(self.content, self.project_root,
                                               self.config.edit_url, self.config.strict,
                                               run_checks)
         stream.on_verdict = self.show if self.show is not None else self._log
         try:
             plan = stream.start()
+            _refuse_clashes(theirs, plan.pages + [p for p, _ in plan.copies], config)
         except Exception:
             self._close_stream()
             raise
@@ -250,6 +255,23 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if self.stream is not None:
             self.stream.close()
             self.stream = None
+
+
+def _owners(files: Files) -> dict[str, str]:
+    """Output path -> source, for the files MkDocs found (docs/ and the theme's)."""
+    return {f.dest_uri: f.src_uri for f in files}
+
+
+def _refuse_clashes(owners: dict[str, str], paths: list[str], config) -> None:
+    """Fail the build when two files claim one output path: MkDocs would keep one silently."""
+    owners = dict(owners)
+    for path in paths:
+        dest = output_path(path) if config.use_directory_urls else \
+            File(path, None, config.site_dir, False).dest_uri
+        if dest in owners:
+            raise PluginError(f"two files claim the output path {dest}: {owners[dest]} and "
+                              f"{path} (generated); rename one")
+        owners[dest] = path
 
 
 def docs_dir(config_file: Path) -> Path:
