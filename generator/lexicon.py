@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+try:  # the regular expression engine's own case folding, so that anchors agree with it
+    from _sre import unicode_tolower as _tolower
+except ImportError:  # pragma: no cover - other Pythons
+    def _tolower(cp: int) -> int:
+        low = chr(cp).lower()
+        return ord(low) if len(low) == 1 else cp
+try:
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover
+    _EXTRA_CASES = {}
 
 _INFLECT = r"(?:s|es|ed|ing|'s|’s)?"
 ATTRIBUTION = re.compile(
@@ -46,22 +58,63 @@ class Term:
     used_by: str
     regex: re.Pattern
     exceptions: re.Pattern | None = None
-    # The word characters every match starts with, one per word form ("" when a form starts
-    # with a wildcard or a non-word character, which no screen can anticipate).
-    starts: tuple[str, ...] = ()
+    # What the first word of a match must be, one per word form: (kind, word) with kind
+    # "exact", "prefix" or "suffix" (the word as folded by ``fold``), or ("any", "") for a
+    # form that starts with neither a letter nor a wildcard.
+    anchors: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+_WORD = re.compile(r"\w+")
+_RUN = re.compile(r"\w*")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    low = _tolower(ord(char))
+    return chr(min((low, *_EXTRA_CASES.get(low, ()))))
+
+
+def fold(word: str) -> str:
+    """``word`` case-folded one character at a time, as the regular expression engine compares
+    characters under IGNORECASE (so a folded anchor equals a folded word exactly when the
+    engine would match them)."""
+    return word.lower() if word.isascii() else "".join(map(_fold_char, word))
+
+
+def _anchor(form: str, inflected: bool) -> tuple[str, str]:
+    """What the first word of a match of ``form`` must be (see ``Term.anchors``)."""
+    first = form.strip().split()[0] if form.strip() else ""
+    if first.startswith("*"):
+        run = _RUN.match(first, 1).group()
+        return ("suffix", fold(run)) if run else ("any", "")
+    run = _RUN.match(first).group()
+    if not run:
+        return ("any", "")
+    rest = first[len(run):]
+    if rest.startswith("*") or (not rest and inflected and len(form.split()) == 1):
+        return ("prefix", fold(run))
+    return ("exact", fold(run))
 
 
 class Lexicon(list):
-    """Compiled terms, with one screening pattern: a text in which no word starts the way some
-    term starts cannot hold any term, and ``find`` answers it without trying each term."""
+    """Compiled terms, indexed by the first word of their matches: ``find`` reads the words of
+    a text once and tries a term only where a word can start one of its matches, so the work
+    grows with the text and the hits, not with the text times the lexicon."""
 
     def __init__(self, terms=()):
         super().__init__(terms)
-        starts = {s for t in self for s in t.starts}
-        self.screen = None
-        if self and "" not in starts and all(t.starts for t in self):
-            alternatives = sorted(map(re.escape, starts), key=len, reverse=True)
-            self.screen = re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+        self.exact: dict[str, list[int]] = {}
+        self.prefix: dict[str, list[int]] = {}
+        self.suffix: dict[str, list[int]] = {}
+        self.always: list[int] = []
+        for n, term in enumerate(self):
+            for kind, word in term.anchors or (("any", ""),):
+                if kind == "any":
+                    self.always.append(n)
+                else:
+                    getattr(self, kind).setdefault(word, []).append(n)
+        self.prefix_lengths = sorted({len(w) for w in self.prefix})
+        self.suffix_lengths = sorted({len(w) for w in self.suffix})
 
 
 def compile_term(term: str, pattern: str = "", language: str = "en", used_by: str = "",
@@ -70,17 +123,17 @@ def compile_term(term: str, pattern: str = "", language: str = "en", used_by: st
     if pattern.strip():
         forms = [f for f in pattern.split("|") if f.strip()]
         alternatives = [form_regex(f) for f in forms]
+        anchors = tuple(_anchor(f, False) for f in forms)
     else:
         alternatives = [form_regex(term) + (_INFLECT if language == "en" else "")]
+        anchors = (_anchor(term, language == "en"),)
     if not alternatives or any(a in ("", r"\w*") for a in alternatives):
         raise ValueError("the pattern matches everything; give word forms such as 'terroris*'")
     regex = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
     allowed = [form_regex(e) for e in exceptions if e.strip()]
     excepted = (re.compile(r"(?<!\w)(?:" + "|".join(allowed) + r")(?!\w)", re.IGNORECASE)
                 if allowed else None)
-    starts = tuple(re.match(r"\w*", f.strip().split("*")[0]).group()
-                   for f in (forms if pattern.strip() else [term]))
-    return Term(term, language, used_by, regex, excepted, starts)
+    return Term(term, language, used_by, regex, excepted, tuple(dict.fromkeys(anchors)))
 
 
 def compile_lexicon(entries) -> Lexicon:
@@ -138,24 +191,69 @@ def _mask(text: str) -> str:
     return _LINK_TARGET.sub(lambda m: " " * len(m.group()), text)
 
 
+def _candidates(lexicon: Lexicon, prose: str) -> dict[int, list[int]]:
+    """Term number -> the word starts where that term may match, in order (one pass over
+    the words; each word looked up once per anchor length)."""
+    found: dict[int, list[int]] = {}
+    exact, prefix, suffix = lexicon.exact, lexicon.prefix, lexicon.suffix
+    plens, slens = lexicon.prefix_lengths, lexicon.suffix_lengths
+    for m in _WORD.finditer(prose):
+        word = fold(m.group())
+        at = m.start()
+        numbers = list(exact.get(word, ()))
+        for n in plens:
+            if n > len(word):
+                break
+            numbers += prefix.get(word[:n], ())
+        for n in slens:
+            if n > len(word):
+                break
+            numbers += suffix.get(word[-n:], ())
+        for number in numbers:
+            places = found.setdefault(number, [])
+            if not places or places[-1] != at:
+                places.append(at)
+    return found
+
+
+def _try(term: Term, prose: str, at: int):
+    """The match of ``term`` starting at ``at``, or None (as ``finditer`` would find it)."""
+    return term.regex.match(prose, at)
+
+
+def _excepted(term: Term, prose: str, start: int, end: int) -> bool:
+    """True when an exception phrase of ``term`` covers [start, end): it is looked for around
+    the hit only (a phrase of a few hundred characters), never over the whole text."""
+    lo = max(0, start - 400)
+    hi = _RUN.match(prose, min(len(prose), end + 400)).end()  # never cut a word in two
+    return any(m.start() <= start and m.end() >= end
+               for m in term.exceptions.finditer(prose, lo, hi))
+
+
 def find(terms: list[Term], text: str) -> list[Hit]:
     """Every lexicon term in ``text``, with whether it stands in an attributed quotation."""
     if not text or not terms:
         return []
-    screen = getattr(terms, "screen", None)
-    if screen is not None and not screen.search(text):
-        return []  # masking only blanks text out, so an unmasked miss is a masked miss
+    lexicon = terms if isinstance(terms, Lexicon) else Lexicon(terms)
     prose = _mask(text)
+    places = _candidates(lexicon, prose)
+    for number in lexicon.always:  # forms that start with a mark: the term's own scan
+        places[number] = [m.start() for m in lexicon[number].regex.finditer(prose)]
     hits = []
     quotes = sentences = None
     verdicts: dict[tuple[int, int], bool] = {}  # sentence -> attributed, computed once each
-    for term in terms:
-        spared = None
-        for m in term.regex.finditer(prose):
-            if term.exceptions is not None:
-                spared = spared or _Spans(_spans(term.exceptions, prose))
-                if spared.covers(m.start(), m.end()):
-                    continue
+    for number in sorted(places):
+        term = lexicon[number]
+        last = -1
+        for at in places[number]:
+            if at < last:
+                continue  # inside the previous match, as finditer would skip it
+            m = _try(term, prose, at)
+            if m is None:
+                continue
+            last = m.end()
+            if term.exceptions is not None and _excepted(term, prose, m.start(), m.end()):
+                continue
             if quotes is None:
                 quotes = _Spans(_spans(_QUOTES, prose))
                 sentences = _Boundaries(prose, quotes)

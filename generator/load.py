@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from pydantic import ValidationError
 
 from . import yamlio
-from .models import REGISTRIES, Actor, DigestInfo, GlossaryEntry, Item, LexiconEntry, Outlet, Stakeholder, TimelineEvent
+from .models import REGISTRIES, REGISTRY_LIMITS, Actor, DigestInfo, GlossaryEntry, Item, LexiconEntry, Outlet, Stakeholder, TimelineEvent
 from .problems import Problem
 
 T = TypeVar("T")
@@ -200,6 +200,12 @@ def load_registry(path: Path, display: str, name: str, root: Path):
     model = REGISTRIES[name]
     entries = []
     data, doc = doc.data, doc.without_data()
+    limit = REGISTRY_LIMITS.get(name)
+    if limit is not None and len(data) > limit:
+        problems.append(Problem(display, doc.line((limit,)), f"{name}-size",
+                                f"{name}.yaml holds {len(data):,} entries, at most {limit:,} "
+                                "are allowed; the entries from this one on are not used"))
+        data = data[:limit]
     for index, entry in enumerate(data):
         value, found = _validate(model, entry, display, doc, (index,))
         problems += found

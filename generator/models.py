@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
@@ -233,22 +233,35 @@ class TimelineEvent(Model):
     sources: list[Source] = Field(default_factory=list, description="Where it is documented")
 
 
+# The lexicon's size is bounded, so that the neutrality check's work is too.
+MAX_LEXICON = 1_000  # entries in lexicon.yaml
+MAX_FORMS = 30  # word forms in one pattern
+MAX_EXCEPTIONS = 50  # exception phrases of one entry
+
+
 class LexiconEntry(Model):
     """A loaded word that the neutrality check looks for in the digest's own voice."""
 
-    term: Text = Field(description="The word")
-    pattern: Text = Field("", max_length=300,
+    term: Annotated[str, Field(max_length=200)] = Field(description="The word")
+    pattern: Annotated[str, Field(max_length=300)] = Field("",
                           description="Word forms to match, separated by '|'; '*' stands for any "
                                       "letters (e.g. 'terroris*|terror group*'). Empty: the term "
                                       "and its common English inflections")
     language: Text = Field("en", description="Language code of the term (en, ar, fa, ...)")
-    exceptions: list[Text] = Field(
-        default_factory=list,
+    exceptions: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list, max_length=MAX_EXCEPTIONS,
         description="Fixed phrases in which the term names a designation or a title rather than "
                     "labelling anyone, e.g. 'Foreign Terrorist Organization'; matched "
                     "case-insensitively, '*' for any letters")
     used_by: Text = Field("", description="Which side uses it")
     note: Text = Field("", description="Why it is loaded")
+
+    @field_validator("pattern")
+    @classmethod
+    def _few_forms(cls, value: str) -> str:
+        if sum(1 for form in value.split("|") if form.strip()) > MAX_FORMS:
+            raise ValueError(f"at most {MAX_FORMS} word forms separated by '|'; split the entry")
+        return value
 
 
 class SeedInfo(Model):
@@ -276,6 +289,9 @@ class DigestInfo(Model):
     edit_url: Url = Field("", description="Base address for 'suggest a correction' links")
     seeds: list[SeedInfo] = Field(default_factory=list, description="The seed files and what they are")
 
+
+# The most entries a registry may hold (the others are bounded by the file size).
+REGISTRY_LIMITS = {"lexicon": MAX_LEXICON}
 
 REGISTRIES: dict[str, type[Model]] = {
     "outlets": Outlet,
