@@ -181,6 +181,24 @@ def duplicate_ids(ctx: Context):
                 seen[key] = e
 
 
+@check("duplicate-perspective", "error", "Consistency")
+def duplicate_perspectives(ctx: Context):
+    """One party has one perspective on an item.
+
+    A second perspective of the same stakeholder would be shown twice and counted twice; merge
+    the two into one (its position and sources together)."""
+    for e in _items(ctx):
+        seen: dict[str, int] = {}
+        for i, pv in enumerate(e.value.perspectives):
+            if pv.stakeholder in seen:
+                first = seen[pv.stakeholder]
+                yield p(e, ("perspectives", i, "stakeholder"), "duplicate-perspective",
+                        f"{pv.stakeholder!r} already has a perspective on this item (line "
+                        f"{e.line('perspectives', first, 'stakeholder')}); merge the two")
+            else:
+                seen[pv.stakeholder] = i
+
+
 @check("id-reserved", "error", "Consistency")
 def reserved_ids(ctx: Context):
     """No record takes the address of another page of the site.

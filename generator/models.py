@@ -19,6 +19,13 @@ Date = Annotated[str, Field(pattern=ISO_DATE, description="ISO date: YYYY, YYYY-
 MaybeDate = Annotated[str, Field(pattern=ISO_DATE_OR_EMPTY,
                                  description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or empty when unknown")]
 Text = Annotated[str, Field(max_length=20_000)]
+# Lists in one record are bounded, so that one record cannot grow a page (and the build) without
+# end: a page shows every entry of its record.
+MAX_PERSPECTIVES = 100  # perspectives of one item (one per party)
+MAX_SOURCES = 50  # sources of one statement
+MAX_LINKS = 50  # links of one provenance chain
+MAX_QUESTIONS = 50  # discussion questions of one item
+MAX_LIST = 200  # any other list of one record
 MAX_EXCERPT = 100_000
 Markdown = Annotated[str, Field(max_length=50_000, description="Markdown: emphasis, lists, http(s) links; never raw HTML")]
 Url = Annotated[str, Field(max_length=2_000, description="An http or https URL, or empty when not located")]
@@ -111,7 +118,8 @@ class Perspective(Model):
         description="stated: on this matter at the time; general-position: documented general "
                     "stance; no-statement-found: searched, nothing found")
     date: MaybeDate = Field("", description="When the party took this position")
-    sources: list[Source] = Field(default_factory=list, description="Where the position is documented")
+    sources: list[Source] = Field(default_factory=list, max_length=MAX_SOURCES,
+                                  description="Where the position is documented")
 
 
 class Question(Model):
@@ -140,21 +148,24 @@ class Item(Model):
                     "(the editors chose not to cover it; ingest never brings it back)")
     date: ItemDate | None = Field(None, description="When the reported statement or event happened")
     seed: Seed = Field(description="Which seed file and item this record points into")
-    provenance: list[ProvenanceLink] = Field(default_factory=list,
+    provenance: list[ProvenanceLink] = Field(default_factory=list, max_length=MAX_LINKS,
                                              description="The chain from the seed to the original, nearest first")
-    speakers: list[Speaker] = Field(default_factory=list, description="People quoted or reported")
-    about: list[str] = Field(default_factory=list,
+    speakers: list[Speaker] = Field(default_factory=list, max_length=MAX_LIST,
+                                    description="People quoted or reported")
+    about: list[str] = Field(default_factory=list, max_length=MAX_LIST,
                              description="Stakeholder ids the item is about or criticises")
     summary: Markdown = Field("", description="The neutral summary, in the digest's own voice")
-    framing: list[Framing] = Field(default_factory=list, description="Loaded wording in the original")
-    perspectives: list[Perspective] = Field(default_factory=list,
+    framing: list[Framing] = Field(default_factory=list, max_length=MAX_LIST,
+                                   description="Loaded wording in the original")
+    perspectives: list[Perspective] = Field(default_factory=list, max_length=MAX_PERSPECTIVES,
                                             description="The named parties' positions")
     context: Markdown = Field("", description="Background a reader needs, sourced")
     questions: list[Text | Question] = Field(
-        default_factory=list,
+        default_factory=list, max_length=MAX_QUESTIONS,
         description="Discussion questions for a class: a string, or {question, guidance}")
-    related: list[str] = Field(default_factory=list, description="Item ids sharing an origin or event")
-    corrections: list[Correction] = Field(default_factory=list,
+    related: list[str] = Field(default_factory=list, max_length=MAX_LIST,
+                               description="Item ids sharing an origin or event")
+    corrections: list[Correction] = Field(default_factory=list, max_length=MAX_LIST,
                                           description="Every change of substance after publication")
     prepared_by: Text = Field("", description="Who wrote the record (person, or tool and version)")
     reviewed_by: Text = Field("", description="Who checked the record (person, or tool and version)")
@@ -170,13 +181,13 @@ class Outlet(Model):
 
     id: Slug = Field(description="Unique id, referenced from provenance links")
     name: Text = Field(description="The outlet's name")
-    spellings: list[Text] = Field(default_factory=list,
+    spellings: list[Text] = Field(default_factory=list, max_length=MAX_LIST,
                                   description="Other names and spellings, for ingest and search")
     kind: Text = Field(description="e.g. state-media, semi-official-agency, advocacy-group, ngo, "
                                    "independent-media, intergovernmental, government, unknown")
     country: Text = Field("", description="Where it is based")
     affiliation: Text = Field("", description="Who owns, funds or controls it, in a neutral sentence")
-    evidence: list[Source] = Field(default_factory=list, description="Sources for the affiliation")
+    evidence: list[Source] = Field(default_factory=list, max_length=MAX_SOURCES, description="Sources for the affiliation")
     contested: bool = Field(False, description="True when the affiliation is disputed")
     names_used: Text = Field("", description="How the outlet names the parties")
 
@@ -198,8 +209,8 @@ class Actor(Model):
 
     id: Slug = Field(description="Unique id, referenced from speakers")
     name: Text = Field(description="The one spelling the digest uses")
-    spellings: list[Text] = Field(default_factory=list, description="Other spellings, for ingest and search")
-    roles: list[Role] = Field(default_factory=list, description="Roles held, sourced")
+    spellings: list[Text] = Field(default_factory=list, max_length=MAX_LIST, description="Other spellings, for ingest and search")
+    roles: list[Role] = Field(default_factory=list, max_length=MAX_LIST, description="Roles held, sourced")
 
 
 class Stakeholder(Model):
@@ -218,11 +229,11 @@ class GlossaryEntry(Model):
     """A name or label, its variants, and who uses which."""
 
     term: Text = Field(description="The term")
-    variants: list[Text] = Field(default_factory=list, description="Other spellings and forms")
+    variants: list[Text] = Field(default_factory=list, max_length=MAX_LIST, description="Other spellings and forms")
     used_by: Text = Field("", description="Who uses it")
     connotation: Text = Field("", description="e.g. neutral, self-designation, pejorative")
     note: Text = Field("", description="Explanation")
-    sources: list[Source] = Field(default_factory=list, description="Where the usage is documented")
+    sources: list[Source] = Field(default_factory=list, max_length=MAX_SOURCES, description="Where the usage is documented")
 
 
 class TimelineEvent(Model):
@@ -230,7 +241,7 @@ class TimelineEvent(Model):
 
     date: Date = Field(description="When it happened")
     event: Text = Field(description="What happened, neutrally worded")
-    sources: list[Source] = Field(default_factory=list, description="Where it is documented")
+    sources: list[Source] = Field(default_factory=list, max_length=MAX_SOURCES, description="Where it is documented")
 
 
 # The lexicon's size is bounded, so that the neutrality check's work is too.

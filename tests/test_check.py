@@ -53,6 +53,8 @@ BAD_EDITS = {
                               "date": "2024-03-05", "accessed": "2024-04-01"}), "warning"),
     "publish-complete": (_set(["questions"], ["Only one?"]), "error"),
     "draft": (_set(["status"], "draft"), "info"),
+    "duplicate-perspective": (lambda d: d["perspectives"].append(dict(d["perspectives"][0])),
+                              "error"),
 }
 
 
