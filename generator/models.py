@@ -6,18 +6,42 @@ Field names are a public interface. Every field carries its description; the JSO
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ISO_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-ISO_DATE_OR_EMPTY = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
+ISO_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+ISO_DATE_OR_EMPTY = r"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
+
+
+def _ascii_digits(value):
+    """The one date rule, first half: the digits 0-9 only (before the pattern, for a clear
+    message: other scripts' digits would pass a pattern's \\d, sort after every date and be
+    drawn off the chart)."""
+    if isinstance(value, str) and not value.isascii():
+        raise ValueError(f"{value[:40]!r}: write dates with the digits 0-9 (YYYY, YYYY-MM or "
+                         "YYYY-MM-DD)")
+    return value
+
+
+def _calendar(value: str) -> str:
+    """The one date rule, second half: a full date is a real day of the calendar."""
+    if len(value) == 10:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
+    return value
 
 Slug = Annotated[str, Field(pattern=SLUG, max_length=120)]
-Date = Annotated[str, Field(pattern=ISO_DATE, description="ISO date: YYYY, YYYY-MM or YYYY-MM-DD")]
-MaybeDate = Annotated[str, Field(pattern=ISO_DATE_OR_EMPTY,
-                                 description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or empty when unknown")]
+# Every date field of every record and registry is one of these two types (one rule).
+Date = Annotated[str, BeforeValidator(_ascii_digits), AfterValidator(_calendar),
+                 Field(pattern=ISO_DATE, description="ISO date: YYYY, YYYY-MM or YYYY-MM-DD")]
+MaybeDate = Annotated[str, BeforeValidator(_ascii_digits), AfterValidator(_calendar),
+                      Field(pattern=ISO_DATE_OR_EMPTY,
+                            description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or empty when unknown")]
 Text = Annotated[str, Field(max_length=20_000)]
 # Lists in one record are bounded, so that one record cannot grow a page (and the build) without
 # end: a page shows every entry of its record.
