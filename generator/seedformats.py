@@ -500,9 +500,26 @@ def parse_feed(text: str) -> tuple[str, list[SeedItem]]:
     return title, items
 
 
+# The start of a feed entry, as RSS, RDF or Atom writes it (prefixed or not).
+_ENTRY = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
+
+
+def _too_many_entries(text: str) -> int:
+    """The line of the first entry over MAX_ITEMS, or 0: counted on the text, before the parser
+    sees it, so that a huge feed costs one pass and no memory (the parser would hold it all)."""
+    for count, m in enumerate(_ENTRY.finditer(text), 1):
+        if count > MAX_ITEMS:
+            return text.count("\n", 0, m.start()) + 1
+    return 0
+
+
 def read_feed(text: str):
     """(items, feedparser result, title, (feed date, basis))."""
     import feedparser
+
+    if line := _too_many_entries(text):
+        raise SeedError(line, "seed-too-many", f"the feed has more than {MAX_ITEMS:,} items; "
+                        "split it")
 
     # Bytes, never a string: given a string, feedparser may open a file or fetch a URL.
     data = feedparser.parse(io.BytesIO(text.encode("utf-8")),
