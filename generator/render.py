@@ -488,21 +488,17 @@ def later_page(first_path: str, n: int) -> str:
 
 
 def reserved_name(record_id: str) -> bool:
-    """True when a record's page named ``record_id`` could be a list's own page: a folder's
-    first page (``index``) or a later page of a list, in its folder or of another record
-    (``page-N``, ``<id>-page-N``), whatever the lists' lengths now."""
-    first = f"x/{record_id}.md"
-    return first == "x/index.md" or any(
-        first == later_page(f"x/{stem}", int(n))
-        for stem, n in [_split_later(record_id)] if n)
-
-
-def _split_later(record_id: str) -> tuple[str, str]:
-    """(the first page's file name, the page number) if ``record_id`` is a later page's name."""
-    head, _, n = record_id.rpartition("page-")
-    if not (n.isascii() and n.isdigit() and (head == "" or head.endswith("-"))):
-        return "", ""
-    return (head[:-1] + ".md" if head else "index.md"), n
+    """True when a record's page named ``record_id`` could be one of a list's own pages in its
+    folder, whatever the lists' lengths now: the first (``index``), or a later page of the
+    folder's list (``page-N``) or of another record's list (``<id>-page-N``)."""
+    page = f"x/{record_id}.md"
+    if page == "x/index.md":
+        return True
+    head, sep, n = record_id.rpartition("page-")
+    if not (sep and n.isascii() and n.isdigit() and (head == "" or head.endswith("-"))):
+        return False
+    first = f"x/{head[:-1]}.md" if head else "x/index.md"
+    return int(n) >= 2 and later_page(first, int(n)) == page
 
 
 def output_path(path: str) -> str:
@@ -632,9 +628,9 @@ def record_files(digest: Digest) -> list[tuple[str, str]]:
 
 def data_file_names() -> list[str]:
     """The names of ``data_files``, known before any of them is made."""
-    from .export import schemas
+    from .schema import schema_names
 
-    return ([f"data/schema/{name}" for name in schemas()]
+    return ([f"data/schema/{name}" for name in schema_names()]
             + ["data/digest.json", "data/items.csv", "feed.xml", "corrections.xml"])
 
 

@@ -33,6 +33,12 @@ def schemas() -> dict[str, dict]:
     return out
 
 
+def schema_names() -> list[str]:
+    """The file names ``schemas()`` gives, without generating the schemas."""
+    return ["item.schema.json", "digest.schema.json"] + [f"{name}.schema.json"
+                                                         for name in REGISTRIES]
+
+
 def dumps(schema: dict) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -130,3 +130,9 @@ def test_bundled_digest_builds_strict(tmp_path):
     build(ROOT / "mkdocs.yml", ROOT / "content", tmp_path / "site")
     items = sorted(p.parent.name for p in (tmp_path / "site/items").glob("*/index.html"))
     assert len(items) == 10
+
+
+def test_schema_names_are_the_schemas_names():
+    from generator.schema import schema_names, schemas
+
+    assert schema_names() == list(schemas())
