@@ -33,8 +33,8 @@ from .check import run_checks
 from .load import load_content
 from .pipeline import REFUSED
 from .problems import has_errors
-from .sitedir import copy_file, make_private_dir, sweep, write_file
 from .render import data_files, output_path, plan_site, record_files
+from .sitedir import copy_file, make_private_dir, sweep, write_file
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 

@@ -1,10 +1,12 @@
 """Writing safely: every file the tool writes, and every folder it replaces.
 
 - ``write_file``: one file, created exclusively under an unpredictable name in its own folder
-  (never through a link planted there), synced, then renamed into place.
+  (never through a link planted there), synced, then renamed into place; every file the tool
+  writes goes through it (or ``create_file``, in a fresh private folder of the run).
 - ``guard_output``: the one rule every command that writes a folder obeys before it writes.
 - ``replace_dir``: a folder built afresh beside the old one and swapped in whole, so that an
-  interrupted run leaves the previous good output in place; pages never land outside it.
+  interrupted run leaves the previous good output in place; pages never land outside it; what
+  killed runs left behind is swept (``sweep``).
 """
 
 from __future__ import annotations
@@ -26,10 +28,6 @@ MARKER = ".parallax-output"
 MARKER_TEXT = "This folder was written by Parallax and is replaced whole by the next run.\n"
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
     | getattr(os, "O_CLOEXEC", 0)
-
-
-class UnsafeOutput(Exception):
-    """An output folder that may not be written (the CLI shows the message and exits 2)."""
 
 
 def umask() -> int:
