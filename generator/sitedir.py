@@ -198,7 +198,14 @@ def guard_output(out: Path, project_root: Path, sources: dict[str, Path] | None 
       ``looks_like_site``).
 
     A missing or empty folder, or one holding the marker, may be written; the writer then puts
-    the marker in it (``replace_dir`` does)."""
+    the marker in it (``replace_dir`` does; a command that fills a folder itself writes
+    ``MARKER_TEXT`` to ``out / MARKER`` with ``write_file``). A command without a
+    ``--content`` (``schema``, ``bench``, ``new``) passes the current folder as the project
+    root. Example, in the CLI::
+
+        if why := guard_output(out, project_root):
+            raise click.UsageError(f"--out: {why}")   # exit 2
+    """
     root = Path(project_root).resolve()
     target = Path(out).resolve()
     if target == root or root.is_relative_to(target):

@@ -265,3 +265,10 @@ def test_debris_of_interrupted_builds_is_swept(project, tmp_path, monkeypatch):
     assert [f for f in stale if f.exists()] == []
     assert all(f.exists() for f in live)
     assert not [p for p in temp.iterdir() if p.name.startswith(f"parallax-pages-{os.getpid()}")]
+
+
+def test_bench_figures_file_may_not_land_in_sources(project, monkeypatch):
+    monkeypatch.chdir(project)
+    result = run("bench", "--records", "1", "--out", "content/figures.json", "--serve", "0",
+                 "--reference", "0")
+    assert result.exit_code == 2 and not (project / "content" / "figures.json").exists()
