@@ -194,7 +194,7 @@ def test_temporary_names_are_unpredictable(tmp_path, monkeypatch):
         yamlio.write_new(tmp_path / f"r{n}.yaml", "x: 1\n")
         yamlio.write_atomic(tmp_path / "s.yaml", "x: 1\n")
     assert len(names) == 4 and len(set(names)) == 4
-    assert not any(str(os.getpid()) in n for n in names)
+    assert not any(n.endswith(f".{os.getpid()}.tmp") for n in names)
 
 
 def test_every_write_of_the_tool_goes_through_the_one_helper():
