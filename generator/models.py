@@ -272,6 +272,7 @@ class TimelineEvent(Model):
 MAX_LEXICON = 1_000  # entries in lexicon.yaml
 MAX_FORMS = 30  # word forms in one pattern
 MAX_EXCEPTIONS = 50  # exception phrases of one entry
+MAX_PHRASE = 300  # characters of one exception phrase
 
 
 class LexiconEntry(Model):
@@ -283,7 +284,7 @@ class LexiconEntry(Model):
                                       "letters (e.g. 'terroris*|terror group*'). Empty: the term "
                                       "and its common English inflections")
     language: Text = Field("en", description="Language code of the term (en, ar, fa, ...)")
-    exceptions: list[Annotated[str, Field(max_length=300)]] = Field(
+    exceptions: list[Annotated[str, Field(max_length=MAX_PHRASE)]] = Field(
         default_factory=list, max_length=MAX_EXCEPTIONS,
         description="Fixed phrases in which the term names a designation or a title rather than "
                     "labelling anyone, e.g. 'Foreign Terrorist Organization'; matched "

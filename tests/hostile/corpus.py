@@ -18,9 +18,14 @@ from pathlib import Path
 
 import yaml
 
+from generator.models import MAX_PHRASE, MAX_QUESTIONS, MAX_SOURCES
+
 from conftest import ROOT
 
 LIMIT = 19_000  # under the models' 20,000-character limit for a text field
+# A chunk also fills lists (sources, questions...): at most as many as the shortest such list
+# of one record may hold.
+COUNT = min(MAX_SOURCES, MAX_QUESTIONS)
 
 # The named cases of the brief, each an attack on its own.
 CASES = {
@@ -94,12 +99,13 @@ def feed_texts(folder: Path) -> list[str]:
     return out
 
 
-def chunks(texts: list[str], limit: int = LIMIT) -> list[list[str]]:
-    """Batches whose one-a-paragraph join stays under ``limit`` characters."""
+def chunks(texts: list[str], limit: int = LIMIT, count: int = COUNT) -> list[list[str]]:
+    """Batches whose one-a-paragraph join stays under ``limit`` characters, of at most
+    ``count`` texts."""
     out, current, size = [], [], 0
     for text in texts:
         text = text[: limit - 10]
-        if current and size + len(text) + 2 > limit:
+        if current and (size + len(text) + 2 > limit or len(current) >= count):
             out.append(current)
             current, size = [], 0
         current.append(text)
@@ -219,7 +225,9 @@ def case_registries(fills: list[str]) -> dict[str, list]:
         out["timeline"].append({"date": f"{2000 + n % 25}-0{1 + n % 9}-1{n % 9}", "event": fill,
                                 "sources": [_source(fill)]})
         out["lexicon"].append({
-            "term": f"lexterm{n}", "pattern": "", "language": "en", "exceptions": [fill],
+            # (an exception phrase is never shown, and is bounded: the fill's first part)
+            "term": f"lexterm{n}", "pattern": "", "language": "en",
+            "exceptions": [fill[:MAX_PHRASE]],
             "used_by": fill, "note": fill})
     return out
 
