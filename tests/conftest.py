@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 CORPUS = FIXTURES / "corpus"
 GOOD_ITEM = "council-bulldozes-the-bike-lane-plan"
-SHARED = Path(os.environ.get("PARALLAX_SHARED", ROOT.parent / "shared"))
+DATA = ROOT / "tests" / "data"  # real-world inputs from public test suites (see its README)
 
 
 class Corpus:

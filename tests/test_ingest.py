@@ -2,8 +2,8 @@
 
 Fixture seeds live in tests/fixtures/seeds (a council round-up, a climate tag archive, a health
 category page, a sports feed, a transit Atom feed, school-board notes in Markdown); small
-registries for pre-filling in tests/fixtures/registries. Real feeds come from the shared test
-data (``$PARALLAX_TESTDATA``, or ../shared/testdata beside the repository).
+registries for pre-filling in tests/fixtures/registries. Real feeds come from feedparser's test
+suite, copied into tests/data.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ HERE = Path(__file__).parent
 REPO = HERE.parent
 SEEDS = HERE / "fixtures" / "seeds"
 REGISTRIES = HERE / "fixtures" / "registries"
-TESTDATA = Path(os.environ.get("PARALLAX_TESTDATA", REPO.parent / "shared" / "testdata"))
+DATA = HERE / "data"
 
 COUNCIL = SEEDS / "riverton-council-roundup.txt"
 CLIMATE = SEEDS / "climate-tag-archive.html"
@@ -262,15 +262,6 @@ def test_feed_is_never_fetched_or_opened_from_its_text(tmp_path, monkeypatch):
         assert doc is None and problems[0].code == "seed-no-items"
 
 
-def shared_data(*parts: str) -> Path:
-    path = TESTDATA.joinpath(*parts)
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"shared test data missing at {path}; set PARALLAX_TESTDATA")
-        pytest.skip(f"shared test data not found at {path}")
-    return path
-
-
 @pytest.mark.parametrize("name, field, expected", [
     ("rss/item_link.xml", "link", "http://example.com/"),
     ("rss/item_guid_isPermaLink_map_link.xml", "link", "http://guid.example.com/"),
@@ -285,7 +276,7 @@ def shared_data(*parts: str) -> Path:
     ("atom10/entry_content_text_plain_brackets.xml", "excerpt", "History of the <blink> tag"),
 ])
 def test_real_feeds(name, field, expected):
-    path = shared_data("feeds", name)
+    path = DATA.joinpath("feeds", name)
     doc = read(path)
     assert doc.format == "feed"
     assert getattr(doc.items[0], field) == expected
@@ -293,7 +284,7 @@ def test_real_feeds(name, field, expected):
 
 @pytest.mark.parametrize("folder", ["rss", "atom10", "sanitize", "illformed"])
 def test_every_real_feed_reads_or_fails_cleanly(folder):
-    paths = sorted(p for p in shared_data("feeds", folder).rglob("*") if p.is_file())
+    paths = sorted(p for p in DATA.joinpath("feeds", folder).rglob("*") if p.is_file())
     assert paths
     for path in paths:
         doc, problems = parse_seed(path, f"seeds/{path.name}")
@@ -307,7 +298,7 @@ def test_every_real_feed_reads_or_fails_cleanly(folder):
 
 
 def test_hostile_html_payloads_never_become_links_or_markup(tmp_path):
-    payloads = shared_data("xss", "payloadbox-xss-payload-list.txt").read_text(
+    payloads = DATA.joinpath("xss", "payloadbox-xss-payload-list.txt").read_text(
         encoding="utf-8", errors="replace").splitlines()
     sample = random.Random(7).sample(payloads, 400)
     for payload in sample:

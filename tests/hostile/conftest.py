@@ -10,17 +10,18 @@ import pytest
 
 from generator import site
 
+from conftest import DATA
 from htmlcheck import active_parts, parse
 
 from . import corpus
-from .support import BIDI, shared, unbalanced
+from .support import BIDI, unbalanced
 
 
 @pytest.fixture(scope="session")
 def attack_texts() -> list[str]:
     """Every payload of the XSS list, then every hostile feed (as written, and decoded)."""
-    payloads = corpus.payloads(shared("testdata/xss/payloadbox-xss-payload-list.txt"))
-    feeds = corpus.feed_texts(shared("testdata/feeds/sanitize"))
+    payloads = corpus.payloads(DATA / "xss" / "payloadbox-xss-payload-list.txt")
+    feeds = corpus.feed_texts(DATA / "feeds" / "sanitize")
     assert len(payloads) > 2000 and len(feeds) > 1000
     return payloads + feeds
 
