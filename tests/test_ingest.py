@@ -8,7 +8,6 @@ suite, copied into tests/data.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -26,11 +25,10 @@ from generator.load import load_content
 from generator.prefill import Prefill, find_date
 from generator.seedformats import detect, parse_seed
 
-HERE = Path(__file__).parent
-REPO = HERE.parent
-SEEDS = HERE / "fixtures" / "seeds"
-REGISTRIES = HERE / "fixtures" / "registries"
-DATA = HERE / "data"
+from conftest import DATA, FIXTURES, ROOT, tree
+
+SEEDS = FIXTURES / "seeds"
+REGISTRIES = FIXTURES / "registries"
 
 COUNCIL = SEEDS / "riverton-council-roundup.txt"
 CLIMATE = SEEDS / "climate-tag-archive.html"
@@ -65,12 +63,6 @@ def run(root: Path, *seeds: Path, fmt: str | None = None) -> ing.Plan:
     result = ing.plan(list(seeds), content, root, fmt, Prefill(digest))
     ing.apply(result)
     return result
-
-
-def tree(root: Path) -> dict:
-    """Every file under ``root`` and the hash of its bytes."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def record(root: Path, item_id: str) -> dict:
@@ -143,9 +135,9 @@ def test_text_read_more_variants_end_items():
 
 
 def test_bundled_seed_is_unchanged_by_ingest():
-    bundled = sorted((REPO / "seeds").glob("*.txt"))
+    bundled = sorted((ROOT / "seeds").glob("*.txt"))
     assert bundled
-    result = ing.plan(bundled, REPO / "content", REPO)
+    result = ing.plan(bundled, ROOT / "content", ROOT)
     assert result.problems == []
     assert result.count("unchanged") == 10 and result.count("create") == 0
 
@@ -776,7 +768,7 @@ def test_cli_missing_seed_is_a_problem_not_a_traceback(proj, monkeypatch):
 # --- the guide ------------------------------------------------------------------------------
 
 def test_the_guide_covers_every_format_and_option():
-    guide = (REPO / "docs" / "guides" / "add-a-seed.md").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "guides" / "add-a-seed.md").read_text(encoding="utf-8")
     for word in (*seedformats.PARSERS, "--dry-run", "--format", "conflict", "parallax check",
                  "status: published", "seed-no-items"):
         assert word in guide, word

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,7 @@ import pytest
 from generator import render
 from generator.load import load_content
 
-from conftest import ROOT
-from htmlcheck import active_parts
+from conftest import PARALLAX, ROOT, active_parts, tree
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PARALLAX_UPDATE_GOLDEN") == "1"
@@ -51,14 +49,6 @@ def test_rendering_is_deterministic(corpus):
     assert _pages(corpus) == _pages(corpus)
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
-
-
-PARALLAX = [sys.executable, "-c", "from generator.cli import main; main()"]
-
-
 def test_render_and_export_are_byte_identical_across_processes(tmp_path):
     """Two processes with different string hashes (so sets and dicts keyed by strings iterate in
     different orders) write the same pages and the same dataset, byte for byte."""
@@ -71,7 +61,7 @@ def test_render_and_export_are_byte_identical_across_processes(tmp_path):
                                   "--out", str(out)], cwd=tmp_path, env=env, capture_output=True,
                                  text=True)
             assert run.returncode == 0, run.stderr[-2000:]
-        outputs.append(_files(tmp_path / seed))
+        outputs.append(tree(tmp_path / seed))
     first, second = outputs
     assert any(name.startswith("render/items/") for name in first)
     assert any(name.startswith("export/") for name in first)

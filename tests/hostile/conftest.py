@@ -10,11 +10,9 @@ import pytest
 
 from generator import site
 
-from conftest import DATA
-from htmlcheck import active_parts, parse
+from conftest import BIDI, DATA, active_parts, parse, site_config, unbalanced
 
 from . import corpus
-from .support import BIDI, unbalanced
 
 
 @pytest.fixture(scope="session")
@@ -48,18 +46,13 @@ def hostile_site(hostile_project):
 def seed_site(tmp_path_factory):
     """Every named attack in a seed's headlines and paragraphs: ingested, checked (for real)
     and built. Returns the project folder."""
-    import shutil
-
     from click.testing import CliRunner
 
     from generator.cli import main
 
-    from conftest import ROOT
-
     project = tmp_path_factory.mktemp("seed") / "project"
     (project / "seeds").mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", project / "docs")
+    site_config(project)
     blocks = [f"{text}\n\n{text}" for text in corpus.FILLS.values()]
     seed = project / "seeds" / "hostile.txt"
     seed.write_text("<script>alert('seed title')</script>\n\n" + "\n\nRead more\n\n".join(blocks),

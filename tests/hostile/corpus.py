@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import html
-import shutil
 from pathlib import Path
 
 import yaml
 
-from conftest import ROOT
+from conftest import site_config
 
 LIMIT = 19_000  # under the models' 20,000-character limit for a text field
 
@@ -248,9 +247,7 @@ def _dump(data) -> str:
 def write_project(root: Path, items: list[dict], regs: dict[str, list],
                   seed_text: str | None = None) -> Path:
     """A project folder (mkdocs.yml, docs/, seeds/, content/) holding these records."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", root / "docs")
+    site_config(root)
     (root / "seeds").mkdir()
     if seed_text is None:
         seed_text = "Hostile seed\n\n" + "\n\nRead more\n\n".join(

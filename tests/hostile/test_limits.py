@@ -2,21 +2,19 @@
 made of the text that costs each stage most, are loaded, checked and rendered (in a child
 process with limits on time and memory), and the work each stage does grows linearly with them.
 
-Work is counted, not timed: the function calls (Python and built-in, as cProfile counts them)
-and the lines run in the generator's own modules that each stage makes on the fields at half
-their length and at full length. A linear stage does about twice the work on twice the text; a
-quadratic one four times. What one call of a regular expression does inside is not counted:
-the child's limits still fail the test if such a call hangs."""
+Work is counted, not timed (``conftest.count_work``), on the fields at half their length and at
+full length: a linear stage does about twice the work on twice the text, a quadratic one four
+times. What one call of a regular expression does inside is not counted: the child's limits
+still fail the test if such a call hangs."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 
-from conftest import ROOT
-
-from .support import run_bounded
+from conftest import ROOT, run_bounded
 
 # Each field at (or near) its limit, in the shape that made a stage slow or crash before.
 WORST = {
@@ -35,8 +33,9 @@ WORST = {
 }
 
 SCRIPT = textwrap.dedent('''
-    import cProfile, json, pstats, sys, hashlib
+    import json, sys, hashlib
     from pathlib import Path
+    from conftest import count_work
     from generator import yamlio
     from generator.load import load_content
     from generator.check import run_checks
@@ -69,27 +68,9 @@ SCRIPT = textwrap.dedent('''
         {"term": "many", "exceptions": ["a*a*a*a*a*a*a*a*b"]}]))
     calls = {}
 
-    # Work: every call (Python and built-in, as cProfile counts them), and every line run in
-    # the generator's own modules, where a loop without calls would otherwise go uncounted.
-    ours = str(Path(yamlio.__file__).parent)
-    work = {"lines": 0}
-
-    def line(frame, event, arg):
-        work["lines"] += event == "line"
-        return line
-
-    def call(frame, event, arg):
-        return line if frame.f_code.co_filename.startswith(ours) else None
 
     def counted(stage, run):
-        work["lines"] = 0
-        profile = cProfile.Profile()
-        sys.settrace(call)
-        try:
-            result = profile.runcall(run)
-        finally:
-            sys.settrace(None)
-        calls[stage] = pstats.Stats(profile).total_calls + work["lines"]
+        result, calls[stage] = count_work(run)
         return result
 
     digest, problems = counted("load", lambda: load_content(root / "content", root))
@@ -102,7 +83,8 @@ SCRIPT = textwrap.dedent('''
 
 def _run(tmp_path, share: float) -> dict:
     result = run_bounded([sys.executable, str(tmp_path / "run.py"), str(tmp_path / "worst.json"),
-                          str(tmp_path / f"p{share}"), str(share)], cwd=ROOT, timeout=120)
+                          str(tmp_path / f"p{share}"), str(share)], cwd=ROOT, timeout=120,
+                         env={"PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])})
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
 
