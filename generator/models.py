@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .urls import MAX_LENGTH as URL_MAX_LENGTH
+
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 ISO_DATE_OR_EMPTY = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
@@ -21,7 +23,7 @@ MaybeDate = Annotated[str, Field(pattern=ISO_DATE_OR_EMPTY,
 Text = Annotated[str, Field(max_length=20_000)]
 MAX_EXCERPT = 100_000
 Markdown = Annotated[str, Field(max_length=50_000, description="Markdown: emphasis, lists, http(s) links; never raw HTML")]
-Url = Annotated[str, Field(max_length=2_000, description="An http or https URL, or empty when not located")]
+Url = Annotated[str, Field(max_length=URL_MAX_LENGTH, description="An http or https URL, or empty when not located")]
 
 
 class Model(BaseModel):

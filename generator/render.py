@@ -22,10 +22,10 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .check import url_problem
 from . import lexicon as lex
 from . import recordmd
 from .load import Digest, Located
+from .urls import url_problem
 
 PAGE_SIZE = 50
 ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}

@@ -19,9 +19,10 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from .problems import Problem
+from .urls import is_http
 from .yamlio import FORBIDDEN
 
 MAX_SEED_BYTES = 20_000_000
@@ -267,25 +268,15 @@ def _inside_article(el, parents: dict) -> bool:
 def _page_base(root) -> str:
     """The page's own address, if it was saved with one (<base>, canonical link or og:url)."""
     for el in root.iter("base"):
-        if _http(el.get("href", "")):
+        if is_http(el.get("href", "").strip()):
             return el.get("href").strip()
     for el in root.iter("link"):
-        if "canonical" in el.get("rel", "").lower().split() and _http(el.get("href", "")):
+        if "canonical" in el.get("rel", "").lower().split() and is_http(el.get("href", "").strip()):
             return el.get("href").strip()
     for el in root.iter("meta"):
-        if el.get("property") == "og:url" and _http(el.get("content", "")):
+        if el.get("property") == "og:url" and is_http(el.get("content", "").strip()):
             return el.get("content").strip()
     return ""
-
-
-def _http(url: str) -> bool:
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and len(url) <= 2_000 \
-        and not any(c.isspace() or ord(c) < 32 for c in url)
 
 
 def _absolute(href: str, base: str) -> str:
@@ -296,7 +287,7 @@ def _absolute(href: str, base: str) -> str:
         url = urljoin(base, href) if base else href
     except ValueError:
         return ""
-    return url if _http(url) else ""
+    return url if is_http(url) else ""
 
 
 def _headline(block_root) -> object | None:
@@ -509,7 +500,8 @@ def read_feed(text: str):
                             response_headers={"content-type": "application/xml; charset=utf-8"},
                             resolve_relative_uris=True, sanitize_html=True)
     items = []
-    base = data.feed.get("link", "") if _http(data.feed.get("link", "")) else ""
+    base = data.feed.get("link", "").strip()
+    base = base if is_http(base) else ""
     for entry in data.entries:
         item = _feed_item(entry, len(items) + 1, base)
         if item is not None:
@@ -603,11 +595,11 @@ def parse_markdown(text: str) -> tuple[str, list[SeedItem]]:
     title, sections = _md_sections(_front_matter(text.split("\n")))
     items = []
     for heading, body in sections:
-        link = next((u for _, u in _LINK.findall(heading) if _http(u)), "")
+        link = next((u for _, u in _LINK.findall(heading) if is_http(u)), "")
         paras = []
         for para, raw in zip(_md_paragraphs(body), _md_raw_paragraphs(body)):
             if _MORE.match(para):
-                link = link or next((u for _, u in _LINK.findall(raw) if _http(u)), "")
+                link = link or next((u for _, u in _LINK.findall(raw) if is_http(u)), "")
             elif para:
                 paras.append(para)
         headline = " ".join(_md_inline(heading).split())

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cli, seedformats, yamlio
+from generator import cli, seedformats, urls, yamlio
 from generator import ingest as ing
 from generator.check import run_checks
 from generator.load import load_content
@@ -285,8 +285,35 @@ def test_every_real_feed_reads_or_fails_cleanly(folder):
             continue
         for item in doc.items:
             assert "<script" not in (item.title + item.excerpt).lower()
-            assert item.link == "" or seedformats._http(item.link)
+            assert item.link == "" or urls.is_http(item.link)
             assert item.date == "" or seedformats.iso_date(item.date) == item.date
+
+
+@pytest.mark.parametrize("url, accepted", [
+    ("https://example.org/a?b=c#d", True),
+    ("http://example.org", True),
+    ("HTTPS://EXAMPLE.ORG/x", True),
+    ("https://xn--bcher-kva.example/x", True),
+    ("http://localhost/x", False),
+    ("http://intranet/x", False),
+    ("http://127.0.0.1/x", True),
+    ("javascript:alert(1)", False),
+    ("ftp://example.org/f", False),
+    ("https://", False),
+    ("//example.org/x", False),
+    ("https://example.org/" + "a" * 2_000, False),
+])
+def test_ingest_keeps_a_link_exactly_when_the_checks_accept_it(corpus, url, accepted):
+    """One URL policy (``generator.urls``): ingest never writes a link the checks refuse, and
+    drops none they accept."""
+    seed = corpus.root / "seeds" / "links.md"
+    seed.write_text(f"# Links\n\n## [A headline]({url})\n\nThe body of the item.\n",
+                    encoding="utf-8")
+    doc = read(seed, "markdown")
+    kept = doc.items[0].link == url
+    corpus.edit_item(lambda data: data["seed"].__setitem__("link", url))
+    checked = not [p for p in corpus.problems() if p.severity == "error"]
+    assert kept == checked == accepted
 
 
 def test_hostile_html_payloads_never_become_links_or_markup(tmp_path):
