@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
-from urllib.parse import urlsplit
 
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -25,6 +24,7 @@ from markupsafe import Markup, escape
 from . import lexicon as lex
 from . import recordmd
 from .load import Digest, Located
+from .text import FORBIDDEN
 from .urls import url_problem
 
 PAGE_SIZE = 50
@@ -182,8 +182,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, finalize=_finalize)
     env.filters.update(md=markdown_html, paragraphs=paragraphs, safe_url=safe_url,
-                       json_script=json_script, attr_id=attr_id, block=_no_blank_lines,
-                       host=lambda u: urlsplit(u).hostname or "")
+                       json_script=json_script, attr_id=attr_id, block=_no_blank_lines)
     return env
 
 
@@ -222,16 +221,13 @@ def display_title(item) -> str:
     return item.neutral_title or item.title
 
 
-# Characters YAML cannot hold even escaped, or refuses raw (records never contain them).
-_YAML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
 def title_meta(text: str) -> str:
     """The page title for MkDocs' front matter: Material prints it unescaped, so escape it here.
 
     The front matter must always parse: if it did not, MkDocs would render it as Markdown, links
     and attribute lists included."""
-    text = bidi_balanced(_YAML_UNSAFE.sub("\ufffd", " ".join(text.split())))
+    # Records never hold these characters, but the front matter must parse whatever it is given.
+    text = bidi_balanced(FORBIDDEN.sub("\ufffd", " ".join(text.split())))
     return json.dumps(html.escape(text, quote=True), ensure_ascii=False)
 
 
@@ -316,9 +312,6 @@ class View:
 
     def summary_line(self, item) -> str:
         return first_sentence(item.summary) if item.summary else ""
-
-    def json_ld(self, item, path: str) -> dict:
-        return json_ld(self, item)
 
 
 def _seed_pages(view: View) -> list[dict]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +19,12 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem
+from . import textfile
+from .problems import Problem, ProblemError
+from .text import FORBIDDEN  # also refused in escapes, below
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
-# Control characters (other than tab and line ends), surrogates and the non-characters U+FFFE
-# and U+FFFF have no place in a record: they break YAML front matter and XML feeds, and hide
-# text. They are refused whether written raw or as an escape ("\x7f").
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
@@ -74,15 +71,18 @@ class Document:
         return Document(self.path, None, self.lines, self.text)
 
 
-class YamlProblem(Exception):
-    def __init__(self, line: int, code: str, message: str):
-        super().__init__(message)
-        self.line, self.code, self.message = line, code, message
+YamlProblem = ProblemError  # the one error type of reading, under the name this module uses
 
 
 def _forbidden(char: str) -> str:
     return (f"the control character U+{ord(char):04X} is not allowed in a record; remove it "
             "(records are text)")
+
+
+def _refuse_forbidden(text: str) -> None:
+    if (bad := FORBIDDEN.search(text)) is not None:
+        raise YamlProblem(text.count("\n", 0, bad.start()) + 1, "text-control",
+                          _forbidden(bad.group()))
 
 
 def _scalar(event) -> Any:
@@ -93,8 +93,12 @@ def _scalar(event) -> Any:
     if (bad := FORBIDDEN.search(value)) is not None:
         raise YamlProblem(event.start_mark.line + 1, "text-control", _forbidden(bad.group()))
     plain = event.style in (None, "") and event.implicit[0]
-    if not plain:
-        return value
+    return _resolve(value) if plain else value
+
+
+def _resolve(value: str) -> Any:
+    """A plain scalar's value, for both readers: null, a bool or an int only for the YAML 1.2
+    core spellings; otherwise the exact string that was written."""
     if value in _NULL:
         return None
     if value in _TRUE:
@@ -184,36 +188,9 @@ class _NoKey:
 _NO_KEY = _NoKey()
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
 def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> str:
     """Read a UTF-8 text file or raise YamlProblem saying why it cannot be read."""
-    try:
-        info = path.stat()
-        # A fifo or a device (a link to /dev/zero) would block or never end: read files only.
-        if not stat.S_ISREG(info.st_mode):
-            raise YamlProblem(1, "file-unreadable", "not a regular file; records are files")
-        if info.st_size > max_bytes:
-            raise YamlProblem(1, "file-too-large",
-                              f"file is larger than {max_bytes:,} bytes; split it")
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)  # the file may have grown since stat
-        if len(raw) > max_bytes:
-            raise YamlProblem(1, "file-too-large",
-                              f"file is larger than {max_bytes:,} bytes; split it")
-    except OSError as exc:
-        raise YamlProblem(1, "file-unreadable", f"cannot read the file ({exc.strerror})") from None
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise YamlProblem(_line_of(raw, nul), "file-binary",
-                          "file contains NUL bytes; it is not a text file")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise YamlProblem(_line_of(raw, exc.start), "file-encoding",
-                          f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8") from None
+    return textfile.read_text(path, "file", max_bytes)
 
 
 class _Unusual(Exception):
@@ -249,14 +226,7 @@ def _quick(text: str) -> Any:
                 if event.style == '"' and FORBIDDEN.search(value):
                     raise _Unusual  # an escape ("\x07") wrote a character the text may not hold
                 if event.style in (None, "") and event.implicit[0]:
-                    if value in _NULL:
-                        value = None
-                    elif value in _TRUE:
-                        value = True
-                    elif value in _FALSE:
-                        value = False
-                    elif _INT.match(value):
-                        value = int(value)
+                    value = _resolve(value)
             elif kind == 1 or kind == 2:
                 if event.anchor is not None or event.tag not in _PLAIN_TAGS \
                         or len(stack) >= MAX_DEPTH:
@@ -305,9 +275,7 @@ def parse(text: str, path: str) -> Document:
 
     Clean files take the quick reader; any file it declines takes the careful one, which
     decides, and explains every refusal with its line."""
-    if (bad := FORBIDDEN.search(text)) is not None:
-        raise YamlProblem(text.count("\n", 0, bad.start()) + 1, "text-control",
-                          _forbidden(bad.group()))
+    _refuse_forbidden(text)
     try:
         return Document(path, _quick(text), None, text)
     except (_Unusual, RecursionError):
@@ -317,9 +285,7 @@ def parse(text: str, path: str) -> Document:
 
 def _careful(text: str, path: str) -> Document:
     """The careful reader: every value's line noted, every refusal explained."""
-    if (bad := FORBIDDEN.search(text)) is not None:
-        raise YamlProblem(text.count("\n", 0, bad.start()) + 1, "text-control",
-                          _forbidden(bad.group()))
+    _refuse_forbidden(text)
     try:
         return _build(yaml.parse(text, Loader=_Loader), path)
     except yaml.MarkedYAMLError as exc:
