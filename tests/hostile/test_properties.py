@@ -20,6 +20,7 @@ from generator import ingest, render, yamlio
 from generator.load import Digest, Located, load_content
 from generator.models import Item
 from generator.seedformats import _READ_MORE
+from generator.text import ALLOWED_TAGS
 
 from conftest import CORPUS, GOOD_ITEM, active_parts, count_work, parse
 
@@ -94,7 +95,7 @@ def test_markdown_fields_yield_only_their_subset(text):
     out = str(render.markdown_html(text))
     doc = parse(out)
     tags = {el.tag for el in doc.iter() if isinstance(el.tag, str)}
-    assert tags <= render.ALLOWED_TAGS | {"html", "head", "body"}
+    assert tags <= ALLOWED_TAGS | {"html", "head", "body"}
     assert active_parts(doc) == []
     for a in doc.iter("a"):
         assert render.safe_url(a.get("href") or "") is not None
