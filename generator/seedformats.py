@@ -707,4 +707,4 @@ def parse_seed(path: Path, rel: str, fmt: str | None = None) -> tuple[SeedDoc | 
         title, items, date, basis = read_items(text, fmt)
         return SeedDoc(rel, title, fmt, tuple(items), date, basis), []
     except SeedError as exc:
-        return None, [Problem(str(path), exc.line, exc.code, exc.message)]
+        return None, [exc.problem(str(path))]

@@ -188,11 +188,6 @@ class _NoKey:
 _NO_KEY = _NoKey()
 
 
-def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> str:
-    """Read a UTF-8 text file or raise YamlProblem saying why it cannot be read."""
-    return textfile.read_text(path, "file", max_bytes)
-
-
 class _Unusual(Exception):
     """The quick reader met something only the careful reader may judge."""
 
@@ -301,9 +296,9 @@ def _careful(text: str, path: str) -> Document:
 def load(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse one file; problems instead of exceptions."""
     try:
-        return parse(read_text(path, display), display), []
+        return parse(textfile.read_text(path, "file", MAX_BYTES), display), []
     except YamlProblem as exc:
-        return None, [Problem(display, exc.line, exc.code, exc.message)]
+        return None, [exc.problem(display)]
 
 
 # --- writing -------------------------------------------------------------------------------
