@@ -1,11 +1,12 @@
-# Quick start: `make site` builds the bundled digest into site/; `make test` runs every test.
+# Quick start: `make site` builds the bundled digest into site/; `make test` runs every test;
+# `make test-fast` leaves out the whole-site builds and the browser.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 INSTALL := $(PIP) install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: site test serve check install install-test browser schema clean
+.PHONY: site test test-fast serve check install install-test browser schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,9 +47,13 @@ browser:
 		echo "chromium is missing and cannot be installed here: 'apt-get install chromium' as root"; \
 	fi
 
-## test: every test, browser tests included
+## test: every test, browser tests and whole-site builds included
 test: install-test browser
 	$(BIN)/python -m pytest
+
+## test-fast: every test except the slow ones (marker slow: whole-site builds) and the browser ones
+test-fast: install-test
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 schema: install
 	$(BIN)/parallax schema --out schema

@@ -12,16 +12,16 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import urlsplit
 
 from . import lexicon as lex
 from . import seedformats
 from .load import Digest, Located
 from .models import Item, Source
 from .problems import Problem, Severity
+from .urls import url_problem
 
 GROUPS = ("Consistency", "Neutral voice", "Balance", "Provenance", "Sources", "Publishing")
 
@@ -623,29 +623,6 @@ def _sources(ctx: Context):
         for j, r in enumerate(e.value.roles):
             if r.source:
                 yield e, ("roles", j, "source"), r.source
-
-
-# The common case, recognised at once: an http(s) URL with a plain dotted host name and
-# printable ASCII after it. Everything this accepts, the careful path below accepts too.
-_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
-
-
-@lru_cache(maxsize=1 << 16)
-def url_problem(url: str) -> str | None:
-    """Why ``url`` is not a well-formed http(s) URL, or None."""
-    if _PLAIN_URL.fullmatch(url):
-        return None
-    if any(c.isspace() for c in url) or any(ord(c) < 32 for c in url):
-        return "contains spaces or control characters"
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "is not a well-formed URL"
-    if parts.scheme not in ("http", "https"):
-        return "is not an http or https URL"
-    if not parts.netloc or not parts.hostname or "." not in parts.hostname:
-        return "has no host name"
-    return None
 
 
 @check("source-fields", "error", "Sources")

@@ -16,6 +16,7 @@ from .load import Digest
 from .models import Item
 from .schema import dumps as schema_dumps
 from .schema import schemas
+from .text import plain
 
 CSV_FIELDS = ("id", "title", "neutral_title", "status", "date", "date_precision", "seed_file",
               "seed_position", "about", "stakeholders", "outlets", "provenance_statuses",
@@ -147,12 +148,12 @@ def atom(title: str, feed_id: str, entries: list[dict], self_href: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def feeds(digest: Digest, plain_summary, limit: int = 100) -> dict[str, str]:
+def feeds(digest: Digest, limit: int = 100) -> dict[str, str]:
     """The items feed and the corrections feed, newest first, at most ``limit`` entries each."""
     items = [e.value for e in digest.items if e.value.status == "published"]
     entries = [{"title": it.neutral_title or it.title, "id": f"urn:parallax:item:{it.id}",
                 "href": f"items/{it.id}/", "updated": _stamp(item_updated(it)),
-                "summary": plain_summary(it.summary)} for it in items]
+                "summary": plain(it.summary)} for it in items]
     entries.sort(key=lambda e: (e["updated"], e["id"]), reverse=True)
     corrections = [{"title": f"Correction: {it.neutral_title or it.title}",
                     "id": f"urn:parallax:correction:{it.id}:{n}", "href": f"items/{it.id}/",

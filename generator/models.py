@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from .urls import MAX_LENGTH as URL_MAX_LENGTH
+
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 ISO_DATE_OR_EMPTY = r"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
@@ -52,7 +54,7 @@ MAX_QUESTIONS = 50  # discussion questions of one item
 MAX_LIST = 200  # any other list of one record
 MAX_EXCERPT = 100_000
 Markdown = Annotated[str, Field(max_length=50_000, description="Markdown: emphasis, lists, http(s) links; never raw HTML")]
-Url = Annotated[str, Field(max_length=2_000, description="An http or https URL, or empty when not located")]
+Url = Annotated[str, Field(max_length=URL_MAX_LENGTH, description="An http or https URL, or empty when not located")]
 
 
 class Model(BaseModel):

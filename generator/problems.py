@@ -1,4 +1,7 @@
-"""Problems are data: every stage reports what is wrong as values, never by raising."""
+"""Problems are data: every stage reports what is wrong as values, never by raising.
+
+Inside a stage, code that reads one file may raise ``ProblemError``; the caller that knows the
+file's name catches it and reports the ``Problem``."""
 
 from __future__ import annotations
 
@@ -30,6 +33,18 @@ class Problem:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+class ProblemError(Exception):
+    """A problem met while reading one file (its line, code and message), raised up to where
+    the file's name is known and reported there as a ``Problem``."""
+
+    def __init__(self, line: int, code: str, message: str):
+        super().__init__(message)
+        self.line, self.code, self.message = line, code, message
+
+    def problem(self, path: str) -> Problem:
+        return Problem(path, self.line, self.code, self.message)
 
 
 def has_errors(problems: Iterable[Problem], strict: bool = False) -> bool:

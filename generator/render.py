@@ -1,10 +1,10 @@
 """Stage: render. Input: a checked ``Digest``. Output: ``Page`` values (path and Markdown text).
 
 The one home of Jinja2. Record text never reaches a page as markup: plain fields are HTML-escaped
-inside raw HTML blocks (so MkDocs' Markdown never parses them); Markdown fields are rendered by
-``recordmd`` (raw HTML shown as text), then sanitised by nh3 to a small allow-list, with links
-restricted to http and https. Bidi controls in record text are balanced, so that no text can
-reorder the page around it. Templates are compiled once per process.
+inside raw HTML blocks (so MkDocs' Markdown never parses them); Markdown fields go through
+``text.markdown_html`` (sanitised HTML, http and https links only). Bidi controls in record text
+are balanced, so that no text can reorder the page around it. Templates are compiled once per
+process.
 """
 
 from __future__ import annotations
@@ -16,20 +16,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
-from urllib.parse import urlsplit
 
-import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .check import url_problem
 from . import lexicon as lex
-from . import recordmd
 from .load import Digest, Located
+from .text import (FORBIDDEN, balanced_html, bidi_balanced, markdown_html, no_blank_lines,
+                   paragraphs, plain, safe_url)
 
 PAGE_SIZE = 50
-ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
-SCHEMES = {"http", "https"}
 
 
 @dataclass(frozen=True)
@@ -40,95 +36,13 @@ class Page:
     text: str
 
 
-# --- safe text -------------------------------------------------------------------------------
-
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_OPENERS = {"\u202a": "e", "\u202b": "e", "\u202d": "e", "\u202e": "e",  # embeddings, overrides
-            "\u2066": "i", "\u2067": "i", "\u2068": "i"}  # isolates
-_CLOSERS = {"e": "\u202c", "i": "\u2069"}
-
-
-def bidi_balanced(text: str) -> str:
-    """``text`` with every bidi embedding, override and isolate it opens closed at its end, and
-    closers that close nothing dropped: it can reorder itself, never the page around it."""
-    if text.isascii() or not _BIDI.search(text):
-        return text
-    out, stack, isolates, pos = [], [], 0, 0
-    for m in _BIDI.finditer(text):
-        char, keep = m.group(), True
-        if char in _OPENERS:
-            stack.append(_OPENERS[char])
-            isolates += stack[-1] == "i"
-        elif char == "\u202c":  # PDF closes the innermost embedding, unless an isolate is open
-            keep = bool(stack) and stack[-1] == "e"
-            if keep:
-                stack.pop()
-        elif isolates:  # PDI closes the innermost isolate and everything opened inside it
-            while stack.pop() != "i":
-                pass
-            isolates -= 1
-        else:
-            keep = False
-        out.append(text[pos:m.start()] + (char if keep else ""))
-        pos = m.end()
-    out.append(text[pos:])
-    out.extend(_CLOSERS[kind] for kind in reversed(stack))
-    return "".join(out)
-
-
-def _balanced_html(markup: str) -> str:
-    """Balance the bidi controls of each text node of generated HTML."""
-    if markup.isascii() or not _BIDI.search(markup):
-        return markup
-    return re.sub(r">([^<]+)", lambda m: ">" + bidi_balanced(m.group(1)), markup)
-
+# --- Jinja ---------------------------------------------------------------------------------
 
 def _finalize(value):
     """Every ``{{ value }}`` of the templates: plain text has its bidi controls balanced."""
     if isinstance(value, str) and not isinstance(value, Markup):
         return bidi_balanced(value)
     return value
-
-
-@lru_cache(maxsize=1 << 16)  # a field is shown on several pages (item, handout, listings)
-def markdown_html(text: str) -> Markup:
-    """Render a record's Markdown field to sanitised HTML (no raw HTML, http(s) links only)."""
-    if not text:
-        return Markup("")
-    # The record Markdown subset escapes all text itself (raw HTML is shown as text) and is
-    # linear on any input; nh3 then holds the result to the allow-list.
-    rendered = recordmd.to_html(text, safe_url)
-    clean = nh3.clean(rendered, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
-                      url_schemes=SCHEMES, link_rel="noopener noreferrer nofollow",
-                      strip_comments=True, attribute_filter=_http_only)
-    return Markup(_balanced_html(_no_blank_lines(clean)))
-
-
-def _http_only(tag: str, attr: str, value: str) -> str | None:
-    """Links in records are absolute http(s) URLs; relative or other links lose their href."""
-    if attr == "href" and safe_url(html.unescape(value)) is None:
-        return None
-    return value
-
-
-def _no_blank_lines(text: str) -> str:
-    """Blank lines would end a raw HTML block in the page's Markdown; HTML does not need them."""
-    return re.sub(r"\n\s*\n", "\n", text)
-
-
-@lru_cache(maxsize=1 << 16)
-def safe_url(url: str) -> str | None:
-    """``url`` if it is a well-formed http(s) URL, else None: nothing else becomes a link."""
-    if not url or url_problem(url):
-        return None
-    return url
-
-
-def paragraphs(text: str) -> Markup:
-    """Plain text as escaped paragraphs."""
-    parts = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    return Markup("".join(f"<p>{escape(bidi_balanced(p))}</p>".replace("\n", "<br>")
-                          for p in parts))
 
 
 def json_script(data) -> Markup:
@@ -182,8 +96,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, finalize=_finalize)
     env.filters.update(md=markdown_html, paragraphs=paragraphs, safe_url=safe_url,
-                       json_script=json_script, attr_id=attr_id, block=_no_blank_lines,
-                       host=lambda u: urlsplit(u).hostname or "")
+                       json_script=json_script, attr_id=attr_id, block=no_blank_lines)
     return env
 
 
@@ -198,13 +111,6 @@ def _render(template: str, path: str, **context) -> Page:
 
 def item_path(item_id: str) -> str:
     return RECORD_PAGES["items"][0].format(item_id)
-
-
-@lru_cache(maxsize=1 << 16)
-def plain(text: str) -> str:
-    """A Markdown field as plain text (for one-line summaries and feeds)."""
-    html_text = nh3.clean(str(markdown_html(text)), tags=set())
-    return " ".join(html.unescape(html_text).split())
 
 
 def first_sentence(text: str, limit: int = 220) -> str:
@@ -222,16 +128,13 @@ def display_title(item) -> str:
     return item.neutral_title or item.title
 
 
-# Characters YAML cannot hold even escaped, or refuses raw (records never contain them).
-_YAML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
 def title_meta(text: str) -> str:
     """The page title for MkDocs' front matter: Material prints it unescaped, so escape it here.
 
     The front matter must always parse: if it did not, MkDocs would render it as Markdown, links
     and attribute lists included."""
-    text = bidi_balanced(_YAML_UNSAFE.sub("\ufffd", " ".join(text.split())))
+    # Records never hold these characters, but the front matter must parse whatever it is given.
+    text = bidi_balanced(FORBIDDEN.sub("\ufffd", " ".join(text.split())))
     return json.dumps(html.escape(text, quote=True), ensure_ascii=False)
 
 
@@ -317,9 +220,6 @@ class View:
     def summary_line(self, item) -> str:
         return first_sentence(item.summary) if item.summary else ""
 
-    def json_ld(self, item, path: str) -> dict:
-        return json_ld(self, item)
-
 
 def _seed_pages(view: View) -> list[dict]:
     """For each seed file: its title, and the page and outlet it was taken from, where known."""
@@ -372,7 +272,7 @@ def highlight(text: str, framing, terms) -> Markup:
     out.append(escape(text[pos:]))
     body = Markup("").join(out)
     paras = [p for p in re.split(r"\n\s*\n", str(body)) if p.strip()]
-    return Markup(_balanced_html("".join(f"<p>{p.strip()}</p>".replace("\n", "<br>")
+    return Markup(balanced_html("".join(f"<p>{p.strip()}</p>".replace("\n", "<br>")
                                          for p in paras)))
 
 
@@ -476,7 +376,7 @@ def timeline_svg(view: View, events=None, width: int = 960) -> Markup:
                      f'text-anchor="{anchor}" fill="currentColor">{escape(t.date)}: '
                      f'{escape(label)}</text></g>')
     parts.append("</svg>")
-    return Markup(_balanced_html("".join(parts)))
+    return Markup(balanced_html("".join(parts)))
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -616,7 +516,7 @@ def data_files(digest: Digest, with_json: bool = True) -> dict[str, str]:
     from .export import feeds, files
 
     out = {f"data/{name}": text for name, text in files(digest, with_json=with_json).items()}
-    out.update(feeds(digest, plain))
+    out.update(feeds(digest))
     return out
 
 

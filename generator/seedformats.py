@@ -19,10 +19,12 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-from .problems import Problem
-from .yamlio import FORBIDDEN
+from . import textfile
+from .problems import Problem, ProblemError
+from .text import FORBIDDEN
+from .urls import is_http
 
 MAX_SEED_BYTES = 20_000_000
 MAX_ITEMS = 100_000
@@ -48,10 +50,7 @@ class SeedDoc:
     date_basis: str = ""
 
 
-class SeedError(Exception):
-    def __init__(self, line: int, code: str, message: str):
-        super().__init__(message)
-        self.line, self.code, self.message = line, code, message
+SeedError = ProblemError  # the one error type of reading, under the name this module uses
 
 
 # --- plain-text digests ---------------------------------------------------------------------
@@ -267,25 +266,15 @@ def _inside_article(el, parents: dict) -> bool:
 def _page_base(root) -> str:
     """The page's own address, if it was saved with one (<base>, canonical link or og:url)."""
     for el in root.iter("base"):
-        if _http(el.get("href", "")):
+        if is_http(el.get("href", "").strip()):
             return el.get("href").strip()
     for el in root.iter("link"):
-        if "canonical" in el.get("rel", "").lower().split() and _http(el.get("href", "")):
+        if "canonical" in el.get("rel", "").lower().split() and is_http(el.get("href", "").strip()):
             return el.get("href").strip()
     for el in root.iter("meta"):
-        if el.get("property") == "og:url" and _http(el.get("content", "")):
+        if el.get("property") == "og:url" and is_http(el.get("content", "").strip()):
             return el.get("content").strip()
     return ""
-
-
-def _http(url: str) -> bool:
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and len(url) <= 2_000 \
-        and not any(c.isspace() or ord(c) < 32 for c in url)
 
 
 def _absolute(href: str, base: str) -> str:
@@ -296,7 +285,7 @@ def _absolute(href: str, base: str) -> str:
         url = urljoin(base, href) if base else href
     except ValueError:
         return ""
-    return url if _http(url) else ""
+    return url if is_http(url) else ""
 
 
 def _headline(block_root) -> object | None:
@@ -526,7 +515,8 @@ def read_feed(text: str):
                             response_headers={"content-type": "application/xml; charset=utf-8"},
                             resolve_relative_uris=True, sanitize_html=True)
     items = []
-    base = data.feed.get("link", "") if _http(data.feed.get("link", "")) else ""
+    base = data.feed.get("link", "").strip()
+    base = base if is_http(base) else ""
     for entry in data.entries:
         item = _feed_item(entry, len(items) + 1, base)
         if item is not None:
@@ -567,21 +557,30 @@ def _md_inline(text: str) -> str:
     return htmlmod.unescape(text)
 
 
-def _md_paragraphs(lines: list[str]) -> list[str]:
-    paras, current = [], []
+def _md_blocks(lines: list[str]) -> list[list[str]]:
+    """The lines of each paragraph, as written: runs of lines between blank lines and rules."""
+    blocks, current = [], []
     for line in lines + [""]:
         if not line.strip() or _RULE.match(line):
             if current:
-                paras.append(current)
+                blocks.append(current)
             current = []
-            continue
+        else:
+            current.append(line)
+    return blocks
+
+
+def _md_paragraph(block: list[str]) -> str:
+    """One paragraph as plain text: quote and heading marks dropped, a list item a line."""
+    lines: list[str] = []
+    for line in block:
         line = re.sub(r"^\s{0,3}(>\s?)+", "", line)
         line = re.sub(r"^ {0,3}#{1,6}[ \t]+", "", line).rstrip()
-        if current and not _LIST.match(line):
-            current[-1] += " " + line.strip()
+        if lines and not _LIST.match(line):
+            lines[-1] += " " + line.strip()
         else:
-            current.append(line.strip())
-    return ["\n".join(" ".join(_md_inline(line).split()) for line in para) for para in paras]
+            lines.append(line.strip())
+    return "\n".join(" ".join(_md_inline(line).split()) for line in lines)
 
 
 def _md_sections(lines: list[str]) -> tuple[str, list]:
@@ -620,29 +619,19 @@ def parse_markdown(text: str) -> tuple[str, list[SeedItem]]:
     title, sections = _md_sections(_front_matter(text.split("\n")))
     items = []
     for heading, body in sections:
-        link = next((u for _, u in _LINK.findall(heading) if _http(u)), "")
+        link = next((u for _, u in _LINK.findall(heading) if is_http(u)), "")
         paras = []
-        for para, raw in zip(_md_paragraphs(body), _md_raw_paragraphs(body)):
+        for block in _md_blocks(body):
+            para = _md_paragraph(block)
             if _MORE.match(para):
-                link = link or next((u for _, u in _LINK.findall(raw) if _http(u)), "")
+                raw = "\n".join(block)
+                link = link or next((u for _, u in _LINK.findall(raw) if is_http(u)), "")
             elif para:
                 paras.append(para)
         headline = " ".join(_md_inline(heading).split())
         if headline and (paras or link):
             items.append(SeedItem(len(items) + 1, headline, "\n\n".join(paras), link))
     return " ".join(_md_inline(title).split()), items
-
-
-def _md_raw_paragraphs(lines: list[str]) -> list[str]:
-    paras, current = [], []
-    for line in lines + [""]:
-        if not line.strip() or _RULE.match(line):
-            if current:
-                paras.append("\n".join(current))
-            current = []
-        else:
-            current.append(line)
-    return paras
 
 
 # --- detection and reading ------------------------------------------------------------------
@@ -685,45 +674,18 @@ def detect(text: str, suffix: str = "") -> str:
     return EXTENSIONS.get(suffix.lower(), "text")
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 text with the BOM dropped and line endings made \\n, or SeedError."""
-    if not raw.strip():
+def read_text(path: Path) -> str:
+    """The text of a seed file, line endings made \\n, or SeedError (not a file, too large,
+    binary, not UTF-8, empty, or holding a character a record cannot)."""
+    text = textfile.read_text(path, "seed", MAX_SEED_BYTES)
+    if not text.strip():
         raise SeedError(1, "seed-empty", "the seed is empty; nothing to ingest")
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise SeedError(raw.count(b"\n", 0, nul) + 1, "seed-binary",
-                        "the seed contains NUL bytes: it is a binary file, not a text seed")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise SeedError(line, "seed-encoding",
-                        f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the seed as UTF-8") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if (bad := FORBIDDEN.search(text)) is not None:
         raise SeedError(text.count("\n", 0, bad.start()) + 1, "seed-control",
                         f"the seed contains the control character U+{ord(bad.group()):04X}; "
                         "records cannot hold it: remove it, or check that this is a text file")
     return text
-
-
-def read_text(path: Path) -> str:
-    """The decoded text of a seed file, or SeedError (too large, not a file, not UTF-8...)."""
-    try:
-        if not path.exists():
-            raise SeedError(1, "seed-unreadable", "no such file")
-        if path.is_dir():
-            raise SeedError(1, "seed-unreadable", "this is a folder; name the seed files in it")
-        if not path.is_file():
-            raise SeedError(1, "seed-unreadable", "not a regular file")
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_SEED_BYTES + 1)  # read no more than the limit, whatever stat said
-        if len(raw) > MAX_SEED_BYTES:
-            raise SeedError(1, "seed-too-large", f"the seed is over the {MAX_SEED_BYTES:,}-byte "
-                            "limit; split it")
-        return decode(raw)
-    except OSError as exc:
-        raise SeedError(1, "seed-unreadable", f"cannot read the seed ({exc.strerror})") from None
 
 
 def read_items(text: str, fmt: str) -> tuple[str, list[SeedItem], str, str]:
@@ -762,4 +724,4 @@ def parse_seed(path: Path, rel: str, fmt: str | None = None) -> tuple[SeedDoc | 
         title, items, date, basis = read_items(text, fmt)
         return SeedDoc(rel, title, fmt, tuple(items), date, basis), []
     except SeedError as exc:
-        return None, [Problem(str(path), exc.line, exc.code, exc.message)]
+        return None, [exc.problem(str(path))]

@@ -11,24 +11,21 @@ the exact string that was written. Every value's line is kept, so problems can n
 from __future__ import annotations
 
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .problems import Problem
+from . import textfile
+from .problems import Problem, ProblemError
+from .text import FORBIDDEN  # also refused in escapes, below
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
 # A whole number in a record is a position or an order: more digits than a double holds exactly
 # is a mistake (and a 5,000-digit one would stop the conversion itself).
 MAX_INT_DIGITS = 15
-# Control characters (other than tab and line ends), surrogates and the non-characters U+FFFE
-# and U+FFFF have no place in a record: they break YAML front matter and XML feeds, and hide
-# text. They are refused whether written raw or as an escape ("\x7f").
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
@@ -75,15 +72,18 @@ class Document:
         return Document(self.path, None, self.lines, self.text)
 
 
-class YamlProblem(Exception):
-    def __init__(self, line: int, code: str, message: str):
-        super().__init__(message)
-        self.line, self.code, self.message = line, code, message
+YamlProblem = ProblemError  # the one error type of reading, under the name this module uses
 
 
 def _forbidden(char: str) -> str:
     return (f"the control character U+{ord(char):04X} is not allowed in a record; remove it "
             "(records are text)")
+
+
+def _refuse_forbidden(text: str) -> None:
+    if (bad := FORBIDDEN.search(text)) is not None:
+        raise YamlProblem(text.count("\n", 0, bad.start()) + 1, "text-control",
+                          _forbidden(bad.group()))
 
 
 def _scalar(event) -> Any:
@@ -94,8 +94,12 @@ def _scalar(event) -> Any:
     if (bad := FORBIDDEN.search(value)) is not None:
         raise YamlProblem(event.start_mark.line + 1, "text-control", _forbidden(bad.group()))
     plain = event.style in (None, "") and event.implicit[0]
-    if not plain:
-        return value
+    return _resolve(value, event.start_mark.line + 1) if plain else value
+
+
+def _resolve(value: str, line: int = 1) -> Any:
+    """A plain scalar's value, for both readers: null, a bool or an int only for the YAML 1.2
+    core spellings; otherwise the exact string that was written."""
     if value in _NULL:
         return None
     if value in _TRUE:
@@ -104,7 +108,7 @@ def _scalar(event) -> Any:
         return False
     if _INT.match(value):
         if len(value.lstrip("+-")) > MAX_INT_DIGITS:
-            raise YamlProblem(event.start_mark.line + 1, "yaml-number",
+            raise YamlProblem(line, "yaml-number",
                               f"a number of {len(value.lstrip('+-')):,} digits (at most "
                               f"{MAX_INT_DIGITS}); quote it if it is text")
         return int(value)
@@ -189,38 +193,6 @@ class _NoKey:
 _NO_KEY = _NoKey()
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> str:
-    """Read a UTF-8 text file or raise YamlProblem saying why it cannot be read."""
-    try:
-        info = path.stat()
-        # A fifo or a device (a link to /dev/zero) would block or never end: read files only.
-        if not stat.S_ISREG(info.st_mode):
-            raise YamlProblem(1, "file-unreadable", "not a regular file; records are files")
-        if info.st_size > max_bytes:
-            raise YamlProblem(1, "file-too-large",
-                              f"file is larger than {max_bytes:,} bytes; split it")
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)  # the file may have grown since stat
-        if len(raw) > max_bytes:
-            raise YamlProblem(1, "file-too-large",
-                              f"file is larger than {max_bytes:,} bytes; split it")
-    except OSError as exc:
-        raise YamlProblem(1, "file-unreadable", f"cannot read the file ({exc.strerror})") from None
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise YamlProblem(_line_of(raw, nul), "file-binary",
-                          "file contains NUL bytes; it is not a text file")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise YamlProblem(_line_of(raw, exc.start), "file-encoding",
-                          f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8") from None
-
-
 class _Unusual(Exception):
     """The quick reader met something only the careful reader may judge."""
 
@@ -254,16 +226,10 @@ def _quick(text: str) -> Any:
                 if event.style == '"' and FORBIDDEN.search(value):
                     raise _Unusual  # an escape ("\x07") wrote a character the text may not hold
                 if event.style in (None, "") and event.implicit[0]:
-                    if value in _NULL:
-                        value = None
-                    elif value in _TRUE:
-                        value = True
-                    elif value in _FALSE:
-                        value = False
-                    elif _INT.match(value):
-                        if len(value) > MAX_INT_DIGITS:
-                            raise _Unusual  # the careful reader refuses it with its line
-                        value = int(value)
+                    try:
+                        value = _resolve(value)
+                    except YamlProblem:
+                        raise _Unusual  # the careful reader refuses it with its line
             elif kind == 1 or kind == 2:
                 if event.anchor is not None or event.tag not in _PLAIN_TAGS \
                         or len(stack) >= MAX_DEPTH:
@@ -312,9 +278,7 @@ def parse(text: str, path: str) -> Document:
 
     Clean files take the quick reader; any file it declines takes the careful one, which
     decides, and explains every refusal with its line."""
-    if (bad := FORBIDDEN.search(text)) is not None:
-        raise YamlProblem(text.count("\n", 0, bad.start()) + 1, "text-control",
-                          _forbidden(bad.group()))
+    _refuse_forbidden(text)
     try:
         return Document(path, _quick(text), None, text)
     except (_Unusual, RecursionError):
@@ -324,9 +288,7 @@ def parse(text: str, path: str) -> Document:
 
 def _careful(text: str, path: str) -> Document:
     """The careful reader: every value's line noted, every refusal explained."""
-    if (bad := FORBIDDEN.search(text)) is not None:
-        raise YamlProblem(text.count("\n", 0, bad.start()) + 1, "text-control",
-                          _forbidden(bad.group()))
+    _refuse_forbidden(text)
     try:
         return _build(yaml.parse(text, Loader=_Loader), path)
     except yaml.MarkedYAMLError as exc:
@@ -342,9 +304,9 @@ def _careful(text: str, path: str) -> Document:
 def load(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse one file; problems instead of exceptions."""
     try:
-        return parse(read_text(path, display), display), []
+        return parse(textfile.read_text(path, "file", MAX_BYTES), display), []
     except YamlProblem as exc:
-        return None, [Problem(display, exc.line, exc.code, exc.message)]
+        return None, [exc.problem(display)]
 
 
 # --- writing -------------------------------------------------------------------------------

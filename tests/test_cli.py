@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -102,6 +103,7 @@ def _build_project(tmp_path):
     return project, config
 
 
+@pytest.mark.slow
 def test_build_loads_once_and_reports_its_items(tmp_path, monkeypatch):
     from generator import load, site
 
@@ -124,6 +126,7 @@ def test_build_loads_once_and_reports_its_items(tmp_path, monkeypatch):
     assert len(loads) == 1
 
 
+@pytest.mark.slow
 def test_build_with_errors_shows_them_and_writes_nothing(tmp_path):
     project, config = _build_project(tmp_path)
     item = next((project / "content/items").glob("*.yaml"))

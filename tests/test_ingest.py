@@ -2,13 +2,12 @@
 
 Fixture seeds live in tests/fixtures/seeds (a council round-up, a climate tag archive, a health
 category page, a sports feed, a transit Atom feed, school-board notes in Markdown); small
-registries for pre-filling in tests/fixtures/registries. Real feeds come from the shared test
-data (``$PARALLAX_TESTDATA``, or ../shared/testdata beside the repository).
+registries for pre-filling in tests/fixtures/registries. Real feeds come from feedparser's test
+suite, copied into tests/data.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -19,18 +18,17 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cli, seedformats, yamlio
+from generator import cli, seedformats, urls, yamlio
 from generator import ingest as ing
 from generator.check import run_checks
 from generator.load import load_content
 from generator.prefill import Prefill, find_date
 from generator.seedformats import detect, parse_seed
 
-HERE = Path(__file__).parent
-REPO = HERE.parent
-SEEDS = HERE / "fixtures" / "seeds"
-REGISTRIES = HERE / "fixtures" / "registries"
-TESTDATA = Path(os.environ.get("PARALLAX_TESTDATA", REPO.parent / "shared" / "testdata"))
+from conftest import DATA, FIXTURES, ROOT, tree
+
+SEEDS = FIXTURES / "seeds"
+REGISTRIES = FIXTURES / "registries"
 
 COUNCIL = SEEDS / "riverton-council-roundup.txt"
 CLIMATE = SEEDS / "climate-tag-archive.html"
@@ -65,12 +63,6 @@ def run(root: Path, *seeds: Path, fmt: str | None = None) -> ing.Plan:
     result = ing.plan(list(seeds), content, root, fmt, Prefill(digest))
     ing.apply(result)
     return result
-
-
-def tree(root: Path) -> dict:
-    """Every file under ``root`` and the hash of its bytes."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def record(root: Path, item_id: str) -> dict:
@@ -143,9 +135,9 @@ def test_text_read_more_variants_end_items():
 
 
 def test_bundled_seed_is_unchanged_by_ingest():
-    bundled = sorted((REPO / "seeds").glob("*.txt"))
+    bundled = sorted((ROOT / "seeds").glob("*.txt"))
     assert bundled
-    result = ing.plan(bundled, REPO / "content", REPO)
+    result = ing.plan(bundled, ROOT / "content", ROOT)
     assert result.problems == []
     assert result.count("unchanged") == 10 and result.count("create") == 0
 
@@ -262,15 +254,6 @@ def test_feed_is_never_fetched_or_opened_from_its_text(tmp_path, monkeypatch):
         assert doc is None and problems[0].code == "seed-no-items"
 
 
-def shared_data(*parts: str) -> Path:
-    path = TESTDATA.joinpath(*parts)
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"shared test data missing at {path}; set PARALLAX_TESTDATA")
-        pytest.skip(f"shared test data not found at {path}")
-    return path
-
-
 @pytest.mark.parametrize("name, field, expected", [
     ("rss/item_link.xml", "link", "http://example.com/"),
     ("rss/item_guid_isPermaLink_map_link.xml", "link", "http://guid.example.com/"),
@@ -285,7 +268,7 @@ def shared_data(*parts: str) -> Path:
     ("atom10/entry_content_text_plain_brackets.xml", "excerpt", "History of the <blink> tag"),
 ])
 def test_real_feeds(name, field, expected):
-    path = shared_data("feeds", name)
+    path = DATA.joinpath("feeds", name)
     doc = read(path)
     assert doc.format == "feed"
     assert getattr(doc.items[0], field) == expected
@@ -293,7 +276,7 @@ def test_real_feeds(name, field, expected):
 
 @pytest.mark.parametrize("folder", ["rss", "atom10", "sanitize", "illformed"])
 def test_every_real_feed_reads_or_fails_cleanly(folder):
-    paths = sorted(p for p in shared_data("feeds", folder).rglob("*") if p.is_file())
+    paths = sorted(p for p in DATA.joinpath("feeds", folder).rglob("*") if p.is_file())
     assert paths
     for path in paths:
         doc, problems = parse_seed(path, f"seeds/{path.name}")
@@ -302,12 +285,39 @@ def test_every_real_feed_reads_or_fails_cleanly(folder):
             continue
         for item in doc.items:
             assert "<script" not in (item.title + item.excerpt).lower()
-            assert item.link == "" or seedformats._http(item.link)
+            assert item.link == "" or urls.is_http(item.link)
             assert item.date == "" or seedformats.iso_date(item.date) == item.date
 
 
+@pytest.mark.parametrize("url, accepted", [
+    ("https://example.org/a?b=c#d", True),
+    ("http://example.org", True),
+    ("HTTPS://EXAMPLE.ORG/x", True),
+    ("https://xn--bcher-kva.example/x", True),
+    ("http://localhost/x", False),
+    ("http://intranet/x", False),
+    ("http://127.0.0.1/x", True),
+    ("javascript:alert(1)", False),
+    ("ftp://example.org/f", False),
+    ("https://", False),
+    ("//example.org/x", False),
+    ("https://example.org/" + "a" * 2_000, False),
+])
+def test_ingest_keeps_a_link_exactly_when_the_checks_accept_it(corpus, url, accepted):
+    """One URL policy (``generator.urls``): ingest never writes a link the checks refuse, and
+    drops none they accept."""
+    seed = corpus.root / "seeds" / "links.md"
+    seed.write_text(f"# Links\n\n## [A headline]({url})\n\nThe body of the item.\n",
+                    encoding="utf-8")
+    doc = read(seed, "markdown")
+    kept = doc.items[0].link == url
+    corpus.edit_item(lambda data: data["seed"].__setitem__("link", url))
+    checked = not [p for p in corpus.problems() if p.severity == "error"]
+    assert kept == checked == accepted
+
+
 def test_hostile_html_payloads_never_become_links_or_markup(tmp_path):
-    payloads = shared_data("xss", "payloadbox-xss-payload-list.txt").read_text(
+    payloads = DATA.joinpath("xss", "payloadbox-xss-payload-list.txt").read_text(
         encoding="utf-8", errors="replace").splitlines()
     sample = random.Random(7).sample(payloads, 400)
     for payload in sample:
@@ -785,7 +795,7 @@ def test_cli_missing_seed_is_a_problem_not_a_traceback(proj, monkeypatch):
 # --- the guide ------------------------------------------------------------------------------
 
 def test_the_guide_covers_every_format_and_option():
-    guide = (REPO / "docs" / "guides" / "add-a-seed.md").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "guides" / "add-a-seed.md").read_text(encoding="utf-8")
     for word in (*seedformats.PARSERS, "--dry-run", "--format", "conflict", "parallax check",
                  "status: published", "seed-no-items"):
         assert word in guide, word

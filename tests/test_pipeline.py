@@ -16,10 +16,10 @@ from mkdocs.exceptions import PluginError
 from generator import pipeline
 from generator.site import build
 
-from conftest import fixture_project
-from test_site import _digest_of
+from conftest import fixture_project, tree
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-only")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-only")]
 
 
 def _leftovers(tmp: Path) -> list[str]:
@@ -46,7 +46,7 @@ def test_forked_and_in_process_builds_are_identical(tmp_path, monkeypatch, priva
     monkeypatch.setenv("PARALLAX_JOBS", "1")
     assert not pipeline.available()
     build(config, project / "content", tmp_path / "inline")
-    assert _digest_of(tmp_path / "forked") == _digest_of(tmp_path / "inline")
+    assert tree(tmp_path / "forked") == tree(tmp_path / "inline")
     assert (tmp_path / "forked/items/index.html").is_file()
     assert _leftovers(private_tmp) == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from generator import render
 from generator.load import load_content
 
-from htmlcheck import active_parts
+from conftest import PARALLAX, ROOT, active_parts, tree
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PARALLAX_UPDATE_GOLDEN") == "1"
@@ -46,6 +47,26 @@ def test_every_page_type_is_rendered(corpus):
 
 def test_rendering_is_deterministic(corpus):
     assert _pages(corpus) == _pages(corpus)
+
+
+def test_render_and_export_are_byte_identical_across_processes(tmp_path):
+    """Two processes with different string hashes (so sets and dicts keyed by strings iterate in
+    different orders) write the same pages and the same dataset, byte for byte."""
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        for command in ("render", "export"):
+            out = tmp_path / seed / command
+            run = subprocess.run([*PARALLAX, command, "--content", str(ROOT / "content"),
+                                  "--out", str(out)], cwd=tmp_path, env=env, capture_output=True,
+                                 text=True)
+            assert run.returncode == 0, run.stderr[-2000:]
+        outputs.append(tree(tmp_path / seed))
+    first, second = outputs
+    assert any(name.startswith("render/items/") for name in first)
+    assert any(name.startswith("export/") for name in first)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
 
 
 @pytest.mark.parametrize("text", [

@@ -10,17 +10,16 @@ import pytest
 
 from generator import site
 
-from htmlcheck import active_parts, parse
+from conftest import BIDI, DATA, active_parts, parse, site_config, unbalanced
 
 from . import corpus
-from .support import BIDI, shared, unbalanced
 
 
 @pytest.fixture(scope="session")
 def attack_texts() -> list[str]:
     """Every payload of the XSS list, then every hostile feed (as written, and decoded)."""
-    payloads = corpus.payloads(shared("testdata/xss/payloadbox-xss-payload-list.txt"))
-    feeds = corpus.feed_texts(shared("testdata/feeds/sanitize"))
+    payloads = corpus.payloads(DATA / "xss" / "payloadbox-xss-payload-list.txt")
+    feeds = corpus.feed_texts(DATA / "feeds" / "sanitize")
     assert len(payloads) > 2000 and len(feeds) > 1000
     return payloads + feeds
 
@@ -47,18 +46,13 @@ def hostile_site(hostile_project):
 def seed_site(tmp_path_factory):
     """Every named attack in a seed's headlines and paragraphs: ingested, checked (for real)
     and built. Returns the project folder."""
-    import shutil
-
     from click.testing import CliRunner
 
     from generator.cli import main
 
-    from conftest import ROOT
-
     project = tmp_path_factory.mktemp("seed") / "project"
     (project / "seeds").mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", project / "docs")
+    site_config(project)
     blocks = [f"{text}\n\n{text}" for text in corpus.FILLS.values()]
     seed = project / "seeds" / "hostile.txt"
     seed.write_text("<script>alert('seed title')</script>\n\n" + "\n\nRead more\n\n".join(blocks),

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import html
-import shutil
 from pathlib import Path
 
 import yaml
 
 from generator.models import MAX_PHRASE, MAX_QUESTIONS, MAX_SOURCES
 
-from conftest import ROOT
+from conftest import ROOT, site_config
 
 LIMIT = 19_000  # under the models' 20,000-character limit for a text field
 # A chunk also fills lists (sources, questions...): at most as many as the shortest such list
@@ -256,9 +255,7 @@ def _dump(data) -> str:
 def write_project(root: Path, items: list[dict], regs: dict[str, list],
                   seed_text: str | None = None) -> Path:
     """A project folder (mkdocs.yml, docs/, seeds/, content/) holding these records."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", root / "docs")
+    site_config(root)
     (root / "seeds").mkdir()
     if seed_text is None:
         seed_text = "Hostile seed\n\n" + "\n\nRead more\n\n".join(

@@ -4,23 +4,15 @@ own; and bidi controls in record text do not reorder the text after them."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import QuietHandler, served
+
 from . import corpus
-from .support import CI
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Fire every inline handler an element could have, without following links; then follow any
 # link whose address is not http(s), which is how a javascript: URL would run.
@@ -39,13 +31,10 @@ INTERACT = """() => {
 }"""
 
 
-class _Handler(SimpleHTTPRequestHandler):
+class _Handler(QuietHandler):
     """Static files; the theme's assets cached, the search index only where a test wants it."""
 
     search = False
-
-    def log_message(self, *args):
-        pass
 
     def end_headers(self):
         if "/assets/" in self.path:
@@ -58,33 +47,8 @@ class _Handler(SimpleHTTPRequestHandler):
         return super().do_GET()
 
 
-@contextlib.contextmanager
-def served(folder, search: bool = False):
-    """The folder over HTTP on 127.0.0.1, for as long as the block runs."""
-    handler = type("Handler", (_Handler,), {"search": search})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: install Debian's chromium (make browser)"
-        if CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+class _SearchHandler(_Handler):
+    search = True
 
 
 class Watch:
@@ -126,18 +90,18 @@ def _pages(site):
     return [p for p in pages if not p.startswith("teachers/handouts/hostile-")]
 
 
-def test_no_dialog_fires_on_any_page(chromium, hostile_site):
-    with served(hostile_site) as base:
-        watch = Watch(chromium, base)
+def test_no_dialog_fires_on_any_page(browser, hostile_site):
+    with served(hostile_site, _Handler) as base:
+        watch = Watch(browser, base)
         fired = sum(watch.visit(base + rel) for rel in _pages(hostile_site))
         watch.close()
     assert watch.events == []
     assert fired > 100_000  # every handler type, tried on every element of every page
 
 
-def test_search_results_are_inert(chromium, seed_site):
-    with served(seed_site / "site", search=True) as base:
-        watch = Watch(chromium, base)
+def test_search_results_are_inert(browser, seed_site):
+    with served(seed_site / "site", _SearchHandler) as base:
+        watch = Watch(browser, base)
         shown = 0
         for query in ("alert", "script", "onerror", "javascript", "img", "svg"):
             # A fresh page for each query: the events fired at the previous results (clicks on
@@ -161,11 +125,11 @@ def test_search_results_are_inert(chromium, seed_site):
     assert watch.events == []
 
 
-def test_bidi_override_does_not_reorder_what_follows(chromium, hostile_site):
+def test_bidi_override_does_not_reorder_what_follows(browser, hostile_site):
     """An unclosed right-to-left override in 'Prepared by' leaves 'Reviewed by' readable."""
     n = list(corpus.FILLS).index("rlo-open")
-    with served(hostile_site) as base:
-        watch = Watch(chromium, base)
+    with served(hostile_site, _Handler) as base:
+        watch = Watch(browser, base)
         watch.page.goto(f"{base}items/hostile-{n:03d}/", wait_until="load")
         order = watch.page.evaluate("""() => {
           const p = [...document.querySelectorAll('.parallax-record p')]

@@ -16,9 +16,11 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from htmlcheck import active_parts, content_of
+from conftest import active_parts, content_of
 
 from . import corpus
+
+pytestmark = pytest.mark.slow  # every test reads a site built by MkDocs
 
 # The one inline handler the templates themselves write (the home page's filter form).
 TEMPLATE_PARTS = {"index.html": ["form[onsubmit]"]}

@@ -3,36 +3,23 @@ place, with no half-written record and no half-replaced site."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from generator import yamlio
 from generator.models import Item
 
-from conftest import CORPUS, GOOD_ITEM, ROOT
-
-from .support import PARALLAX, limits, run_bounded
-
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
-
-
-def _digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+from conftest import (CHILD_ENV, GOOD_ITEM, MEMORY, PARALLAX, fixture_project, limits,
+                      run_bounded, tree)
 
 
 def _start(args, cwd):
-    return subprocess.Popen(args, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, preexec_fn=limits(1_500_000_000, 120))
+    return subprocess.Popen(args, cwd=cwd, env=CHILD_ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, preexec_fn=limits(MEMORY, 120))
 
 
 def _kill_when(proc, ready, timeout=60):
@@ -55,9 +42,7 @@ def _kill_when(proc, ready, timeout=60):
 def project(tmp_path_factory):
     """The fixture corpus with 80 items, so that a build takes a moment."""
     root = tmp_path_factory.mktemp("interrupted") / "project"
-    shutil.copytree(CORPUS, root)
-    shutil.copy(ROOT / "mkdocs.yml", root)
-    shutil.copytree(ROOT / "docs", root / "docs")
+    fixture_project(root)
     good = (root / "content/items" / f"{GOOD_ITEM}.yaml").read_text(encoding="utf-8")
     for n in range(80):
         (root / "content/items" / f"copy-{n:03d}.yaml").write_text(
@@ -69,10 +54,11 @@ def _build(project):
     return [*PARALLAX, "build", "--content", "content", "--site-dir", "site"]
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_the_previous_site(project):
     first = run_bounded(_build(project), cwd=project, timeout=120)
     assert first.returncode == 0, first.stderr[-2000:]
-    before = _digest(project / "site")
+    before = tree(project / "site")
     for path in (project / "content/items").glob("copy-*.yaml"):
         path.write_text(path.read_text(encoding="utf-8").replace(
             "Transport committee votes", "Committee votes"), encoding="utf-8")
@@ -81,19 +67,19 @@ def test_a_killed_build_leaves_the_previous_site(project):
         return any(len(list(tmp.rglob("*.html"))) > 40 for tmp in project.glob(".site-new-*"))
 
     assert _kill_when(_start(_build(project), project), half_written)
-    assert _digest(project / "site") == before
+    assert tree(project / "site") == before
     # Killed at any moment, the site is the old one or the new one, never a mix or none.
     started = time.monotonic()
     again = run_bounded(_build(project), cwd=project, timeout=120)
     assert again.returncode == 0
-    seconds, after = time.monotonic() - started, _digest(project / "site")
+    seconds, after = time.monotonic() - started, tree(project / "site")
     assert after != before
     for fraction in (0.8, 0.97):
         proc = _start(_build(project), project)
         time.sleep(seconds * fraction)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        assert _digest(project / "site") == after
+        assert tree(project / "site") == after
     for stale in project.glob(".site-*"):
         shutil.rmtree(stale)
 

@@ -13,7 +13,7 @@ from generator.cli import main
 from generator.sitedir import replace_dir, safe_target, unsafe_output, write_pages
 from generator.render import Page
 
-from conftest import ROOT
+from conftest import site_config
 
 
 def run(*args):
@@ -128,8 +128,7 @@ def test_output_is_written_afresh_not_through_links(tmp_path):
 @pytest.mark.parametrize("target", [".", "content", "content/items", "seeds", "docs", "..",
                                     "docs/assets"])
 def test_output_may_not_replace_sources(corpus, target):
-    shutil.copy(ROOT / "mkdocs.yml", corpus.root / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", corpus.root / "docs")
+    site_config(corpus.root)
     before = sorted(p.relative_to(corpus.root) for p in corpus.root.rglob("*"))
     site = run("build", "--content", corpus.content, "--site-dir", corpus.root / target,
                "--config", corpus.root / "mkdocs.yml")

@@ -11,7 +11,7 @@ import pytest
 from generator import yamlio
 from generator.models import Item
 
-from .support import PARALLAX, run_bounded
+from conftest import PARALLAX, run_bounded
 
 
 @pytest.fixture
@@ -59,6 +59,7 @@ def test_unusable_seeds_are_clear_errors(project, name, data, code, line):
     assert records(project) == []
 
 
+@pytest.mark.slow
 def test_ten_thousand_items(project):
     result = ingest(project, "big.txt", seed_text(10_000), timeout=90)
     assert result.returncode == 0, result.stderr[-2000:]

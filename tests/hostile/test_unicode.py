@@ -12,10 +12,9 @@ import pytest
 from generator.ingest import slugify
 from generator.render import bidi_balanced
 
-from htmlcheck import content_of
+from conftest import BIDI, content_of, count_work, unbalanced
 
 from . import corpus
-from .support import BIDI, unbalanced
 
 @pytest.mark.parametrize("text,expected", [
     ("plain", "plain"),
@@ -32,11 +31,15 @@ def test_bidi_balanced(text, expected):
 
 
 def test_bidi_balanced_is_linear():
-    import time
-    text = "\u2066" * 50_000 + "\u2069" * 50_000 + "\u202c" * 50_000
-    started = time.monotonic()
-    assert bidi_balanced(text) == "\u2066" * 50_000 + "\u2069" * 50_000
-    assert time.monotonic() - started < 2
+    """Work counted, not timed: twice the controls cost at most 2.5 times the work."""
+    def text(n):
+        return "\u2066" * n + "\u2069" * n + "\u202c" * n
+
+    half, half_work = count_work(lambda: bidi_balanced(text(25_000)))
+    full, full_work = count_work(lambda: bidi_balanced(text(50_000)))
+    assert half == "\u2066" * 25_000 + "\u2069" * 25_000
+    assert full == "\u2066" * 50_000 + "\u2069" * 50_000
+    assert full_work <= 2.5 * half_work, (half_work, full_work)
 
 
 @pytest.mark.parametrize("name", sorted(corpus.UNICODE))
@@ -54,6 +57,7 @@ def _visible(text: str) -> str:
     return " ".join(BIDI.sub("", text).split())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(corpus.UNICODE))
 def test_text_displays_intact(hostile_site, name):
     """Every character of the title is on the page, in order; only closers may be added."""
@@ -68,6 +72,7 @@ def test_text_displays_intact(hostile_site, name):
     assert unbalanced(title) is None
 
 
+@pytest.mark.slow
 def test_bidi_controls_cannot_reorder_the_page(site_scan):
     """In every text node of every page, bidi controls are balanced: what a text opens it
     closes, and it closes nothing it did not open."""

