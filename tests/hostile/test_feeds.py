@@ -7,7 +7,7 @@ import pytest
 
 from generator import seedformats
 
-from .support import PARALLAX, run_bounded
+from conftest import PARALLAX, run_bounded
 
 
 def _feed(n: int, atom: bool = False) -> str:

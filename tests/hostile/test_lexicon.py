@@ -10,7 +10,7 @@ import pytest
 from generator import lexicon as lex
 from generator.models import MAX_FORMS, MAX_LEXICON
 
-from .support import PARALLAX, run_bounded
+from conftest import PARALLAX, run_bounded
 
 
 def _lexicon(corpus, entries):
