@@ -22,6 +22,7 @@ from . import seedformats
 from .load import Digest, Located
 from .models import Item, Source
 from .problems import Problem, Severity
+from .public import PUBLIC
 
 GROUPS = ("Consistency", "Neutral voice", "Balance", "Provenance", "Sources", "Publishing")
 
@@ -53,7 +54,6 @@ def check(code: str, severity: Severity, group: str):
     return register
 
 
-PUBLIC = ("published",)
 VOICE_FIELDS = ("neutral_title", "summary", "context")
 
 
@@ -140,8 +140,10 @@ def p(entry: Located, loc: tuple, code: str, message: str, severity: Severity = 
 
 
 def _items(ctx: Context, statuses=None) -> Iterator[Located]:
+    """The items with one of ``statuses``; by default every item but those set aside (never
+    shown, so nothing about them needs fixing)."""
     for e in ctx.digest.items:
-        if statuses is None or e.value.status in statuses:
+        if e.value.status in statuses if statuses is not None else e.value.status != "set-aside":
             yield e
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -28,7 +30,28 @@ def _project_root(content: Path) -> Path:
     return content.resolve().parent
 
 
-def _show(problems: list[Problem], fmt: str = "text", quiet_info: bool = True) -> None:
+def _openable(problems: list[Problem], content: Path) -> list[Problem]:
+    """Problems whose paths the user can open from where they ran the command: a path relative
+    to the digest project (``content/items/x.yaml``) is given as the user named the project
+    (``--content other/content`` gives ``other/content/items/x.yaml``). Given an absolute
+    ``--content``, paths stay relative to the project, as short as they can be."""
+    prefix = Path(content).parent
+    if prefix == Path(".") or prefix.is_absolute():
+        return problems
+    root = prefix.resolve()
+    out = []
+    for prob in problems:
+        path = Path(prob.path)
+        if not path.is_absolute() and (root / path).exists() and Path.cwd().resolve() != root:
+            prob = replace(prob, path=(prefix / path).as_posix())
+        out.append(prob)
+    return out
+
+
+def _show(problems: list[Problem], fmt: str = "text", quiet_info: bool = True,
+          content: Path | None = None) -> None:
+    if content is not None:
+        problems = _openable(problems, content)
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
         return
@@ -45,7 +68,7 @@ def _checked_digest(content: Path, root: Path, refused: str):
 
     digest, problems = load_content(content, root)
     problems = run_checks(digest, problems)
-    _show(problems)
+    _show(problems, content=content)
     if has_errors(problems):
         if refused:
             click.echo(f"{refused}: fix the errors above", err=True)
@@ -74,7 +97,7 @@ def check(content: Path, fmt: str, strict: bool, verbose: bool):
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     digest, problems = load_content(content, _project_root(content))
     problems = run_checks(digest, problems)
-    _show(problems, fmt, quiet_info=not verbose)
+    _show(problems, fmt, quiet_info=not verbose, content=content)
     if fmt == "text":
         counts = {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")}
         click.echo(f"{len(digest.items)} items: {counts['error']} errors, {counts['warning']} "
@@ -167,13 +190,22 @@ def _write(result, dry_run: bool, interactive: bool) -> list[Problem]:
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="Where the site is written.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("mkdocs.yml"), show_default=True)
-def build(content: Path, site_dir: Path, config_file: Path):
-    """Check the content, then build the site (MkDocs, strict) into SITE_DIR."""
+              default=None, help="The MkDocs configuration  [default: the digest project's "
+              "mkdocs.yml, else ./mkdocs.yml]")
+@click.option("--drafts", is_flag=True,
+              help="Also show draft and reviewed records, each under a banner (for editors; "
+                   "never publish this build).")
+def build(content: Path, site_dir: Path, config_file: Path | None, drafts: bool):
+    """Check the content, then build the site (MkDocs, strict) into SITE_DIR.
+
+    The public site shows published records only; --drafts shows the others too."""
     from .sitedir import replace_dir
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
+    if config_file is None:
+        own = _project_root(content) / "mkdocs.yml"
+        config_file = Path(os.path.relpath(own)) if own.is_file() else Path("mkdocs.yml")
     if not config_file.is_file():
         raise click.UsageError(f"{config_file} not found; run from the project folder or pass --config")
     from .site import build as site_build
@@ -193,18 +225,20 @@ def build(content: Path, site_dir: Path, config_file: Path):
 
     def show(problems):
         found.extend(problems)
-        _show(problems)
+        _show(problems, content=content)
 
     try:
         with replace_dir(site_dir) as tmp:
-            count = site_build(config_file, content, tmp, show=show)
+            # MkDocs reads a relative site_dir from the configuration's folder, not from here.
+            count = site_build(config_file, content, tmp.resolve(), show=show, drafts=drafts)
     except MkDocsException as exc:
         if has_errors(found):
             click.echo("build refused: fix the errors above", err=True)
         else:
             click.echo(f"build failed: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"built {count} items into {site_dir}", err=True)
+    click.echo(f"built {count} items into {site_dir}"
+               + (" (drafts shown: not for publication)" if drafts else ""), err=True)
 
 
 @main.command()
@@ -213,6 +247,7 @@ def build(content: Path, site_dir: Path, config_file: Path):
               help="Folder for the Markdown pages.")
 def render(content: Path, out: Path):
     """Write the site's generated pages as plain Markdown, for other engines and for diffing."""
+    from .public import shown
     from .render import render_site
     from .sitedir import unsafe_output, write_pages
 
@@ -221,7 +256,7 @@ def render(content: Path, out: Path):
                                   "docs folder": root / "docs"}):
         raise click.UsageError(f"--out: {why}")
     digest = _checked_digest(content, root, "")
-    pages = render_site(digest)
+    pages = render_site(shown(digest))
     write_pages(pages, out)
     click.echo(f"wrote {len(pages)} pages to {out}", err=True)
 
@@ -243,15 +278,19 @@ def schema(out: Path):
               show_default=True, help="json: every record and registry; csv: one row per item.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("export"),
               show_default=True, help="Folder for the dataset and its JSON Schema.")
-def export(content: Path, fmt: str, out: Path):
-    """Write the dataset (JSON and/or CSV) with its JSON Schema, from checked content."""
+@click.option("--drafts", is_flag=True, help="Also export draft and reviewed records.")
+def export(content: Path, fmt: str, out: Path, drafts: bool):
+    """Write the dataset (JSON and/or CSV) with its JSON Schema, from checked content.
+
+    Only published records are exported, unless --drafts is given."""
     from .export import files
+    from .public import shown
     from .sitedir import write_files
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     digest = _checked_digest(content, _project_root(content), "export refused")
-    written = files(digest, fmt)
+    written = files(shown(digest, drafts), fmt)
     write_files(written, out)
     click.echo(f"wrote {len(written)} files to {out}", err=True)
 

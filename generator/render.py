@@ -322,18 +322,30 @@ class View:
 
 
 def _seed_pages(view: View) -> list[dict]:
-    """For each seed file: its title, and the page and outlet it was taken from, where known."""
+    """For each seed file: its title, and the page and outlet it was taken from, where known.
+
+    ``digest.yaml``'s `seeds` entry says it (ingest fills it from the page itself); without one,
+    the seed-page link gives the outlet and, when it is the page's and not the item's own link
+    (which carries the item's headline), the title and address."""
+    info = view.digest.info.value if view.digest.info is not None else None
+    listed = {s.file: s for s in info.seeds} if info is not None else {}
     seeds: dict[str, dict] = {}
     for e in view.items:
         item = e.value
-        info = seeds.setdefault(item.seed.file, {"file": item.seed.file, "title": "", "url": "",
-                                                 "outlet": None, "count": 0})
+        entry = listed.get(item.seed.file)
+        info = seeds.get(item.seed.file)
+        if info is None:
+            info = seeds[item.seed.file] = {
+                "file": item.seed.file, "title": entry.title if entry else "",
+                "url": entry.url if entry else "", "count": 0,
+                "outlet": view.outlets.get(entry.publisher) if entry else None}
         info["count"] += 1
         for link in item.provenance[:1]:
-            if link.role == "seed-page":
-                info["title"] = info["title"] or link.title
-                if link.status == "located" and not info["url"]:
-                    info["url"] = link.url
+            if link.role == "seed-page" and entry is None:
+                if not item.seed.link:  # the link is the page's, not the item's own
+                    info["title"] = info["title"] or link.title
+                    if link.status == "located" and not info["url"]:
+                        info["url"] = link.url
                 if link.outlet in view.outlets and info["outlet"] is None:
                     info["outlet"] = view.outlets[link.outlet]
     return [seeds[k] for k in sorted(seeds)]
