@@ -132,7 +132,7 @@ def ingest(seeds: tuple[Path, ...], content: Path, fmt: str | None, dry_run: boo
             if not interactive:
                 click.echo(_seed_line(seed, plans[-1], dry_run))
     result = ing.combine(plans, problems)
-    problems = result.problems + _write(result, dry_run, interactive)
+    problems = result.problems + _write(result, dry_run, interactive, content)
     problems += [Problem(str(a.path), 1, "ingest-conflict", a.message)
                  for a in result.actions if a.kind == "conflict"]
     _show(sorted(problems))
@@ -163,13 +163,17 @@ def _seed_line(seed: Path, plan, dry_run: bool) -> str:
             f"{plan.count('unchanged')} unchanged, {plan.count('conflict')} in conflict")
 
 
-def _write(result, dry_run: bool, interactive: bool) -> list[Problem]:
+def _write(result, dry_run: bool, interactive: bool, content: Path) -> list[Problem]:
     """Carry out the plan (or, with --dry-run, list it); problems met while writing."""
     from . import ingest as ing
 
+    listing = content / "digest.yaml"
     if dry_run:
         for a in result.actions:
             click.echo(f"{'would create' if a.kind == 'create' else a.kind}: {a.path}")
+        if listing.is_file():
+            for entry in result.seed_entries:
+                click.echo(f"would list in {listing}: {entry['file']}")
         return []
     for copy in result.copies:
         ing.copy_seed(copy)
@@ -182,6 +186,11 @@ def _write(result, dry_run: bool, interactive: bool) -> list[Problem]:
                                         "the record appeared while ingest ran; it is left as it is"))
             elif not interactive:
                 click.echo(f"created: {action.path}")
+    if problem := ing.add_seed_entries(listing, result.seed_entries):
+        problems.append(problem)
+    elif listing.is_file() and result.seed_entries:
+        click.echo(f"listed in {listing}: "
+                   + ", ".join(e["file"] for e in result.seed_entries), err=True)
     return problems
 
 
@@ -317,3 +326,70 @@ def bench(records: int, out: Path | None, reference: int, keep: Path | None, ser
     click.echo(text)
     if out is not None:
         out.write_text(text + "\n", encoding="utf-8")
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The digest's title  [default: the folder's name]")
+def new(folder: Path, title: str | None):
+    """Create a new digest project in FOLDER (new or empty).
+
+    It holds mkdocs.yml, content/ (digest.yaml and empty registries with commented examples),
+    seeds/, schema/ and the topic-neutral pages; in it, ingest, check, status, build and
+    mkdocs serve work with no flags. See the guide "Start a new digest"."""
+    from .scaffold import ScaffoldError, new_project
+
+    title = (title or folder.resolve().name.replace("-", " ").replace("_", " ")).strip()
+    if not title:
+        raise click.UsageError("give the digest a title: --title \"...\"")
+    try:
+        made = new_project(folder, title)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"created the digest project {title!r} in {folder} ({len(made)} files)", err=True)
+    click.echo(f"next: copy a seed into {folder / 'seeds'}, then, in {folder}: parallax ingest "
+               "seeds/FILE, parallax status, parallax check, parallax build", err=True)
+
+
+@main.command("status")
+@CONTENT
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: for people; json: for tools.")
+def status_command(content: Path, fmt: str):
+    """For each record: what is done, what is missing to publish it, and where to start.
+
+    What is missing is what the checks would refuse if the record were published, grouped as
+    on the checks page. Starting points: quoted phrases and named people in the excerpt (search
+    strings for the original report), and the parties with no sourced position yet. Exits 0."""
+    from .load import load_content
+    from .status import status
+
+    if not content.is_dir():
+        raise click.UsageError(f"content folder {content} not found; pass --content DIR")
+    digest, problems = load_content(content, _project_root(content))
+    records = status(digest)
+    unreadable = [p for p in _openable(problems, content) if p.severity == "error"]
+    if fmt == "json":
+        click.echo(json.dumps({"records": [r.as_dict() for r in records],
+                               "unreadable": [p.as_dict() for p in unreadable]},
+                              indent=2, ensure_ascii=False))
+        return
+    _show(unreadable)
+    prefix = Path(content).parent
+    for r in records:
+        path = r.path if prefix == Path(".") or prefix.is_absolute() else (prefix / r.path).as_posix()
+        click.echo(f"{path}: {r.status}" + (", ready to publish" if r.ready and r.status != "published" else ""))
+        if r.done:
+            click.echo("  done: " + ", ".join(r.done))
+        for group, lines in r.missing.items():
+            click.echo(f"  missing ({group}):")
+            for line in lines:
+                click.echo(f"    {line}")
+        if r.search:
+            click.echo("  search for the original: " + " | ".join(r.search))
+        for name, lacks in r.parties:
+            click.echo(f"  {name}: {lacks}")
+    counts = {s: sum(r.status == s for r in records) for s in ("draft", "reviewed", "published")}
+    ready = sum(r.ready and r.status != "published" for r in records)
+    click.echo(f"{len(records)} records: {counts['published']} published, {counts['reviewed']} "
+               f"reviewed, {counts['draft']} drafts; {ready} ready to publish", err=True)

@@ -563,6 +563,8 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
             if link.status != "located"]
     add_pages("unverified.md.j2", gaps, "methodology/unverified.md", 100, rows=lambda c, n: c,
               title=title_meta("What could not be verified"))
+    add("research.md.j2", "methodology/research.md", sections=research_sections(digest.research),
+        title=title_meta("How this digest was researched"))
     plan.append(("methodology/checks.md", lambda: render_checks().text))
     plan.append(("guides/record-reference.md", lambda: render_reference().text))
     for e in view.items:
@@ -577,6 +579,17 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
 def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
     """Every generated page of the site, rendered, in a stable order."""
     return [Page(path, render()) for path, render in plan_site(digest, edit_url)]
+
+
+_SECTION = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def research_sections(text: str) -> list[tuple[str, str]]:
+    """``content/research.md`` as (heading, Markdown) sections, split at its `## ` lines (the
+    record Markdown subset has no headings; the page gives each section its own)."""
+    parts = _SECTION.split(text or "")
+    sections = [("", parts[0])] + list(zip(parts[1::2], parts[2::2]))
+    return [(h.strip(), body.strip()) for h, body in sections if h.strip() or body.strip()]
 
 
 def render_checks() -> Page:
