@@ -395,7 +395,7 @@ def neutral_voice(ctx: Context):
 
     Checked in `neutral_title`, `summary`, `context`, each perspective's `position`, outlet
     affiliations, stakeholder descriptions and timeline events. A term is accepted only inside
-    quotation marks in a sentence that says who used it ("Iraq's foreign minister called the group
+    quotation marks in a sentence that says who used it ("the city's mayor called the group
     \"terrorist\""). Terms match as words, case-insensitively, with their inflections, in every
     language the lexicon lists; link targets are ignored."""
     terms = ctx.terms

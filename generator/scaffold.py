@@ -17,8 +17,8 @@ from .schema import dumps, schemas
 
 # The topic-neutral pages a new digest starts with, copied from Parallax's own docs/.
 DOCS = ("methodology/index.md", "teachers/index.md", "guides/start-a-new-digest.md",
-        "guides/add-a-seed.md", "guides/write-a-record.md", "assets/parallax.css",
-        "assets/parallax.js")
+        "guides/add-a-seed.md", "guides/write-a-record.md", "security.md",
+        "assets/parallax.css", "assets/parallax.js")
 DOCS_SOURCE = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -84,6 +84,7 @@ nav:
       - How this digest was researched: methodology/research.md
       - The checks: methodology/checks.md
       - What could not be verified: methodology/unverified.md
+      - Security: security.md
   - Guides:
       - Start a new digest: guides/start-a-new-digest.md
       - How to add a seed: guides/add-a-seed.md
