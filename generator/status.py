@@ -19,6 +19,7 @@ from .public import is_public
 
 GROUP_OF = {c.code: c.group for c in CHECKS}
 MAX_HINTS = 6
+PHRASE_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,9 @@ def search_strings(excerpt: str, names: list[str]) -> list[str]:
     """Phrases to search for the original: quoted passages first, then named people."""
     out: list[str] = []
     for m in _QUOTED.finditer(excerpt):
-        phrase = " ".join(next(g for g in m.groups() if g).split())
-        if len(phrase.split()) >= 3:
-            out.append(f'"{phrase}"')
+        words = next(g for g in m.groups() if g).split()
+        if len(words) >= 3:  # a search engine matches a phrase of ten words as well as a longer one
+            out.append('"' + " ".join(words[:PHRASE_WORDS]) + '"')
     for name in names:
         out.append(name)
     for m in _NAME.finditer(excerpt):

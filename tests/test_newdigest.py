@@ -146,3 +146,45 @@ def test_the_guide_step_by_step(tmp_path, monkeypatch):
     assert guide, "the guide has no commands"
     ran = iter(run.log)
     assert all(step in ran for step in guide), (guide, run.log)
+
+
+@pytest.mark.parametrize("existing", ["file", "hidden"])
+def test_new_refuses_anything_but_an_empty_folder(tmp_path, existing):
+    target = tmp_path / "d"
+    if existing == "file":
+        target.write_text("x", encoding="utf-8")
+    else:
+        target.mkdir()
+        (target / ".git").mkdir()
+    result = CliRunner().invoke(main, ["new", str(target)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (target.read_text(encoding="utf-8") == "x") if existing == "file" else \
+        [p.name for p in target.iterdir()] == [".git"]
+
+
+def test_new_project_is_topic_neutral_and_loads_clean(tmp_path):
+    from generator.check import run_checks
+    from generator.load import load_content
+    from generator.scaffold import DOCS
+
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "d"), "--title", "Ferries: a test"])
+    assert result.exit_code == 0, result.output
+    digest, problems = load_content(tmp_path / "d/content", tmp_path / "d")
+    assert problems == [] and digest.info.value.title == "Ferries: a test"
+    assert {p.code for p in run_checks(digest)} == {"registry-empty"}
+    for name in ["mkdocs.yml", *(f"docs/{d}" for d in DOCS), "content/research.md"]:
+        text = (tmp_path / "d" / name).read_text(encoding="utf-8")
+        for word in BUNDLED_WORDS:
+            assert not re.search(rf"\b{word}\b", text), f"{word!r} in {name}"
+
+
+def test_status_search_strings_come_from_the_excerpt():
+    from generator.status import search_strings
+
+    excerpt = ('"We will not sign this agreement under any pressure," Minister Rosa Calder said '
+               "on Monday. The Harbour Board disagreed, and «a deal is still within reach» said a clerk.")
+    found = search_strings(excerpt, ["Rosa Calder"])
+    assert found[0] == '"We will not sign this agreement under any pressure,"'
+    assert '"a deal is still within reach"' in found
+    assert "Rosa Calder" in found and "Harbour Board" in found
+    assert search_strings("no names here, nothing quoted.", []) == []
