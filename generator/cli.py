@@ -186,6 +186,12 @@ def _write(result, dry_run: bool, interactive: bool, content: Path) -> list[Prob
                                         "the record appeared while ingest ran; it is left as it is"))
             elif not interactive:
                 click.echo(f"created: {action.path}")
+    schema = content.resolve().parent / "schema"
+    if creates and not schema.exists():  # the drafts' `$schema` line points there
+        from .schema import write_schemas
+
+        write_schemas(schema)
+        click.echo(f"wrote the JSON Schema the drafts name into {os.path.relpath(schema)}", err=True)
     if problem := ing.add_seed_entries(listing, result.seed_entries):
         problems.append(problem)
     elif listing.is_file() and result.seed_entries:
@@ -254,8 +260,11 @@ def build(content: Path, site_dir: Path, config_file: Path | None, drafts: bool)
 @CONTENT
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the Markdown pages.")
-def render(content: Path, out: Path):
-    """Write the site's generated pages as plain Markdown, for other engines and for diffing."""
+@click.option("--drafts", is_flag=True, help="Also render draft and reviewed records.")
+def render(content: Path, out: Path, drafts: bool):
+    """Write the site's generated pages as plain Markdown, for other engines and for diffing.
+
+    Published records only, unless --drafts is given."""
     from .public import shown
     from .render import render_site
     from .sitedir import unsafe_output, write_pages
@@ -265,7 +274,7 @@ def render(content: Path, out: Path):
                                   "docs folder": root / "docs"}):
         raise click.UsageError(f"--out: {why}")
     digest = _checked_digest(content, root, "")
-    pages = render_site(shown(digest))
+    pages = render_site(shown(digest, drafts))
     write_pages(pages, out)
     click.echo(f"wrote {len(pages)} pages to {out}", err=True)
 
