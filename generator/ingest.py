@@ -377,9 +377,12 @@ def add_seed_entries(path: Path, entries: list[dict]) -> Problem | None:
         return None
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
-    rows = [f"  - {{{', '.join(f'{k}: {json.dumps(v, ensure_ascii=False)}' for k, v in e.items())}}}"
-            for e in entries]
     at = next((n for n, line in enumerate(lines) if _SEEDS_KEY.match(line)), None)
+    # New entries take the indentation of the list's first entry (YAML allows none).
+    after = lines[at + 1:] if at is not None else []
+    first = next((m.group(1) for line in after if (m := re.match(r"^([ \t]*)- ", line))), "  ")
+    rows = [f"{first}- {{{', '.join(f'{k}: {json.dumps(v, ensure_ascii=False)}' for k, v in e.items())}}}"
+            for e in entries]
     if at is None:
         if any(line.startswith("seeds:") for line in lines):
             return _by_hand(path, entries)

@@ -166,3 +166,15 @@ def test_set_aside_items_are_never_ingested_again(tmp_path):
     again = run("ingest", seed, "--content", str(project / "content"))
     assert "0 created, 3 unchanged" in again.output
     assert "status: set-aside" in path.read_text(encoding="utf-8")
+
+
+def test_seed_entries_follow_the_lists_own_indentation(tmp_path):
+    path = tmp_path / "digest.yaml"
+    path.write_text('title: x\nseeds:\n- file: "seeds/b.txt"\n  title: "B"\nlanguage: en\n',
+                    encoding="utf-8")
+    entry = {"file": "seeds/a.txt", "title": "A", "publisher": "", "url": "", "accessed": "",
+             "note": ""}
+    assert ingest.add_seed_entries(path, [entry]) is None
+    data = yamlio.parse(path.read_text(encoding="utf-8"), "d").data
+    assert [s["file"] for s in data["seeds"]] == ["seeds/b.txt", "seeds/a.txt"]
+    assert data["language"] == "en"
