@@ -96,3 +96,17 @@ def test_messages_name_paths_from_where_the_command_ran(project, tmp_path, monke
     path = line.split(":")[0]
     assert path == f"project/content/items/{GOOD_ITEM}.yaml"
     assert (tmp_path / path).is_file()
+
+
+def test_mkdocs_serve_shows_drafts_and_a_build_does_not_unless_asked():
+    from generator.site import ParallaxPlugin
+
+    plugin = ParallaxPlugin()
+    plugin.load_config({})
+    plugin.on_startup(command="build", dirty=False)
+    assert plugin.drafts is False
+    plugin.on_startup(command="serve", dirty=True)
+    assert plugin.drafts is True
+    plugin.on_startup(command="build", dirty=False)
+    plugin.load_config({"drafts": True})
+    assert plugin.drafts is True
