@@ -29,10 +29,12 @@ install-test: $(VENV)/.installed-test
 site: install
 	$(BIN)/parallax build --content $(CONTENT) --site-dir site
 
-## serve: live preview; edits to content/ and seeds/ reload the page. --dirty rebuilds only the
-## pages an edit changed (not strict; the preview's search index covers the rebuilt pages only)
+## serve: live preview, drafts shown under a banner; edits to content/ and seeds/ reload the page.
+## --dirty rebuilds only the pages an edit changed (not strict; the preview's search index covers
+## the rebuilt pages only). With CONTENT=..., the configuration beside that content folder.
+SERVE_CONFIG = $(if $(filter content content/,$(CONTENT)),mkdocs.yml,$(if $(wildcard $(CONTENT)/../mkdocs.yml),$(CONTENT)/../mkdocs.yml,mkdocs.yml))
 serve: install
-	$(BIN)/mkdocs serve --dirty --no-strict
+	$(BIN)/mkdocs serve --dirty --no-strict -f $(SERVE_CONFIG)
 
 ## check: the editorial and consistency checks on $(CONTENT)
 check: install
