@@ -135,7 +135,7 @@ def ingest(seeds: tuple[Path, ...], content: Path, fmt: str | None, dry_run: boo
     problems = result.problems + _write(result, dry_run, interactive, content)
     problems += [Problem(str(a.path), 1, "ingest-conflict", a.message)
                  for a in result.actions if a.kind == "conflict"]
-    _show(sorted(problems))
+    _show(sorted(problems), content=content)
     verb = "would be " if dry_run else ""
     click.echo(f"{result.count('create')} {verb}created, {result.count('unchanged')} unchanged, "
                f"{result.count('conflict')} in conflict, "

@@ -69,12 +69,28 @@ MORE_WORDS = (
     r"verder lezen|czytaj dalej|читать далее|читать полностью|devamını oku|devamı|"
     r"ادامه مطلب|ادامه خبر|بیشتر بخوانید|اقرأ المزيد|اقرأ أكثر|المزيد|המשך קריאה|"
     r"続きを読む|阅读全文|阅读更多|더 보기|더보기")
+# Written so that each character can be matched one way only (the tail takes the spaces, each
+# "| Comments" starts with its bar), and tried only on short lines: matching stays linear.
 _MORE_TAIL = r"[\s.…»›>→⟶:\-–—\])]*"
-_COMMENTS = (r"(?:\s*[|·•]\s*(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|"
+_COMMENTS = (r"(?:[|·•]\s*(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|"
              r"no comments|share|comentarios?|commentaires?|kommentare?|نظرات?|تعليقات?)"
-             r"(?:\s*\(\d+\))?\s*)*")
-_READ_MORE = re.compile(rf"^\s*[\[(«‹]?\s*(?:{MORE_WORDS})(?![\w]){_MORE_TAIL}{_COMMENTS}$",
-                        re.IGNORECASE)
+             r"(?:\s*\(\d+\))?[ \t]*)*")
+_READ_MORE_LINE = re.compile(rf"^\s*[\[(«‹]?\s*(?:{MORE_WORDS})(?![\w]){_MORE_TAIL}{_COMMENTS}$",
+                             re.IGNORECASE)
+MORE_LINE_MAX = 120  # characters: a "read more" line is short
+
+
+class _ShortLines:
+    """``pattern.match`` on lines of at most MORE_LINE_MAX characters (longer ones are body)."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+
+    def match(self, line: str):
+        return self.pattern.match(line) if len(line) <= MORE_LINE_MAX else None
+
+
+_READ_MORE = _ShortLines(_READ_MORE_LINE)
 
 
 def _trim_blank(lines: list[str]) -> list[str]:
@@ -191,8 +207,9 @@ _BLOCK = frozenset({"address", "article", "blockquote", "dd", "details", "div", 
                     "main", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr",
                     "ul", "body", "html"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_MORE = re.compile(rf"^\s*(\[\s*)?({MORE_WORDS}|more)(?![\w]){_MORE_TAIL}(\[?…\]?)?{_COMMENTS}$"
-                   r"|^\s*\[?\s*…\s*\]?\s*$", re.IGNORECASE)
+_MORE = _ShortLines(re.compile(
+    rf"^\s*(\[\s*)?({MORE_WORDS}|more)(?![\w]){_MORE_TAIL}(\[?…\]?)?{_COMMENTS}$"
+    r"|^\s*\[?\s*…\s*\]?\s*$", re.IGNORECASE))
 
 
 def _tag(el) -> str:
