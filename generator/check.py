@@ -752,7 +752,7 @@ def registry_empty(ctx: Context):
 # ("[Added by …]", "[TODO: …]"), asides to the editor, and the vocabulary of a work brief.
 # A bracket followed by "(" is a Markdown link, and "[sic]" or "[…]" are part of quotations.
 _EDITOR_NOTE = re.compile(
-    r"\[\s*(?:added by|editor'?s? note|note to (?:the )?editors?|note for (?:the )?editors?|"
+    r"\[\s*(?:added by|editors?'?s?(?: note)?|note to (?:the )?editors?|note for (?:the )?editors?|"
     r"for (?:the )?editors?|ed\.? note|todo|tk|fixme|xxx|check|verify|to do|research(?:er)?'?s? note)"
     r"\b[^\]]*\](?!\()"
     r"|\b(?:for|to|left to|over to) the editors?\b|\beditor'?s note\b|\bnote to self\b"

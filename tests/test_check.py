@@ -245,7 +245,8 @@ def test_empty_registries_are_warned(corpus, name):
 @pytest.mark.parametrize("text", [
     "[Added by item-4 helper:] The ministry said so.", "For the editor: check the date.",
     "TODO find the original", "Affiliation not researched.", "Searched in this task.",
-    "A fresh brief found nothing.", "[check: date?] The agency reported it."])
+    "A fresh brief found nothing.", "[check: date?] The agency reported it.",
+    "[Editor: is this the right date?] The agency reported it."])
 def test_editor_notes_are_warned_with_their_line(corpus, text):
     corpus.edit_item(_set(["summary"], "The committee voted.\n\n" + text))
     problems = [p for p in corpus.problems() if p.code == "editor-note"]
