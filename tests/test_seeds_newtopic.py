@@ -178,3 +178,20 @@ def test_seed_entries_follow_the_lists_own_indentation(tmp_path):
     data = yamlio.parse(path.read_text(encoding="utf-8"), "d").data
     assert [s["file"] for s in data["seeds"]] == ["seeds/b.txt", "seeds/a.txt"]
     assert data["language"] == "en"
+
+
+def test_an_html_seed_is_listed_with_its_title_canonical_address_and_publisher(tmp_path):
+    project = tmp_path / "p"
+    (project / "seeds").mkdir(parents=True)
+    (project / "content").mkdir()
+    shutil.copy(FIXTURES / "registries/outlets.yaml", project / "content/outlets.yaml")
+    (project / "content/digest.yaml").write_text('title: "Energy"\nseeds: []\n', encoding="utf-8")
+    seed = project / "seeds/climate-tag-archive.html"
+    shutil.copy(FIXTURES / "seeds/climate-tag-archive.html", seed)
+    result = run("ingest", str(seed), "--content", str(project / "content"))
+    assert result.exit_code == 0, result.output
+    [entry] = yamlio.parse((project / "content/digest.yaml").read_text(encoding="utf-8"),
+                           "d").data["seeds"]
+    assert entry["title"] == "Climate | Heartland Energy Voice"
+    assert entry["url"] == "https://heartland-energy-voice.example/tag/climate/"
+    assert entry["publisher"] == "heartland-energy-voice"
