@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 INSTALL := $(PIP) install --quiet --disable-pip-version-check -c constraints.txt
+# Another digest project: make site CONTENT=../my-digest/content (its seeds/ beside content/).
+CONTENT ?= content
 
 .PHONY: site test test-fast serve check install install-test browser schema clean
 
@@ -23,18 +25,21 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## site: build the bundled digest into site/ (checks first, MkDocs strict)
+## site: build the digest (the bundled one unless CONTENT=...) into site/ (checks first, MkDocs
+## strict); published records only
 site: install
-	$(BIN)/parallax build --content content --site-dir site
+	$(BIN)/parallax build --content $(CONTENT) --site-dir site
 
-## serve: live preview; edits to content/ and seeds/ reload the page. --dirty rebuilds only the
-## pages an edit changed (not strict; the preview's search index covers the rebuilt pages only)
+## serve: live preview, drafts shown under a banner; edits to content/ and seeds/ reload the page.
+## --dirty rebuilds only the pages an edit changed (not strict; the preview's search index covers
+## the rebuilt pages only). With CONTENT=..., the configuration beside that content folder.
+SERVE_CONFIG = $(if $(filter content content/,$(CONTENT)),mkdocs.yml,$(if $(wildcard $(CONTENT)/../mkdocs.yml),$(CONTENT)/../mkdocs.yml,mkdocs.yml))
 serve: install
-	$(BIN)/mkdocs serve --dirty --no-strict
+	$(BIN)/mkdocs serve --dirty --no-strict -f $(SERVE_CONFIG)
 
-## check: the editorial and consistency checks on content/
+## check: the editorial and consistency checks on $(CONTENT)
 check: install
-	$(BIN)/parallax check --content content
+	$(BIN)/parallax check --content $(CONTENT)
 
 ## browser: Debian's Chromium for the browser tests (installed when missing and we may)
 browser:

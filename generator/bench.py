@@ -321,8 +321,9 @@ def serve_edit(project: Path, item: str, dirty: bool = True, timeout: float = 30
 
 
 def full_build(project: Path) -> dict:
+    # Drafts shown: every synthetic record is rendered, whatever its status (the worst case).
     return measured([*CLI, "build", "--content", "content", "--site-dir", "site",
-                     "--config", "mkdocs.yml"], project)
+                     "--config", "mkdocs.yml", "--drafts"], project)
 
 
 def bench(records: int, source: Path, reference: int = 100, keep: Path | None = None,
@@ -346,7 +347,8 @@ def bench(records: int, source: Path, reference: int = 100, keep: Path | None = 
         stage = generator_stage(project)
         result.update(stage)
         build = full_build(project)
-        render = run([*CLI, "render", "--content", "content", "--out", "rendered"], project)
+        render = run([*CLI, "render", "--content", "content", "--out", "rendered", "--drafts"],
+                     project)
         only = measured([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict",
                          "-f", str(mkdocs_only_project(project)), "-d", "site-only"], project)
         result.update({

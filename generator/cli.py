@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -37,7 +39,28 @@ def _guard(option: str, out: Path, content: Path, legacy=None, sources=None) -> 
         raise click.UsageError(f"{option}: {why}")
 
 
-def _show(problems: list[Problem], fmt: str = "text", quiet_info: bool = True) -> None:
+def _openable(problems: list[Problem], content: Path) -> list[Problem]:
+    """Problems whose paths the user can open from where they ran the command: a path relative
+    to the digest project (``content/items/x.yaml``) is given as the user named the project
+    (``--content other/content`` gives ``other/content/items/x.yaml``). Given an absolute
+    ``--content``, paths stay relative to the project, as short as they can be."""
+    prefix = Path(content).parent
+    if prefix == Path(".") or prefix.is_absolute():
+        return problems
+    root = prefix.resolve()
+    out = []
+    for prob in problems:
+        path = Path(prob.path)
+        if not path.is_absolute() and (root / path).exists() and Path.cwd().resolve() != root:
+            prob = replace(prob, path=(prefix / path).as_posix())
+        out.append(prob)
+    return out
+
+
+def _show(problems: list[Problem], fmt: str = "text", quiet_info: bool = True,
+          content: Path | None = None) -> None:
+    if content is not None:
+        problems = _openable(problems, content)
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
         return
@@ -54,7 +77,7 @@ def _checked_digest(content: Path, root: Path, refused: str):
 
     digest, problems = load_content(content, root)
     problems = run_checks(digest, problems)
-    _show(problems)
+    _show(problems, content=content)
     if has_errors(problems):
         if refused:
             click.echo(f"{refused}: fix the errors above", err=True)
@@ -83,7 +106,7 @@ def check(content: Path, fmt: str, strict: bool, verbose: bool):
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     digest, problems = load_content(content, _project_root(content))
     problems = run_checks(digest, problems)
-    _show(problems, fmt, quiet_info=not verbose)
+    _show(problems, fmt, quiet_info=not verbose, content=content)
     if fmt == "text":
         counts = {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")}
         click.echo(f"{len(digest.items)} items: {counts['error']} errors, {counts['warning']} "
@@ -118,10 +141,10 @@ def ingest(seeds: tuple[Path, ...], content: Path, fmt: str | None, dry_run: boo
             if not interactive:
                 click.echo(_seed_line(seed, plans[-1], dry_run))
     result = ing.combine(plans, problems)
-    problems = result.problems + _write(result, dry_run, interactive)
+    problems = result.problems + _write(result, dry_run, interactive, content)
     problems += [Problem(str(a.path), 1, "ingest-conflict", a.message)
                  for a in result.actions if a.kind == "conflict"]
-    _show(sorted(problems))
+    _show(sorted(problems), content=content)
     verb = "would be " if dry_run else ""
     click.echo(f"{result.count('create')} {verb}created, {result.count('unchanged')} unchanged, "
                f"{result.count('conflict')} in conflict, "
@@ -149,13 +172,17 @@ def _seed_line(seed: Path, plan, dry_run: bool) -> str:
             f"{plan.count('unchanged')} unchanged, {plan.count('conflict')} in conflict")
 
 
-def _write(result, dry_run: bool, interactive: bool) -> list[Problem]:
+def _write(result, dry_run: bool, interactive: bool, content: Path) -> list[Problem]:
     """Carry out the plan (or, with --dry-run, list it); problems met while writing."""
     from . import ingest as ing
 
+    listing = content / "digest.yaml"
     if dry_run:
         for a in result.actions:
             click.echo(f"{'would create' if a.kind == 'create' else a.kind}: {a.path}")
+        if listing.is_file():
+            for entry in result.seed_entries:
+                click.echo(f"would list in {listing}: {entry['file']}")
         return []
     for copy in result.copies:
         ing.copy_seed(copy)
@@ -168,6 +195,17 @@ def _write(result, dry_run: bool, interactive: bool) -> list[Problem]:
                                         "the record appeared while ingest ran; it is left as it is"))
             elif not interactive:
                 click.echo(f"created: {action.path}")
+    schema = content.resolve().parent / "schema"
+    if creates and not schema.exists():  # the drafts' `$schema` line points there
+        from .schema import write_schemas
+
+        write_schemas(schema)
+        click.echo(f"wrote the JSON Schema the drafts name into {os.path.relpath(schema)}", err=True)
+    if problem := ing.add_seed_entries(listing, result.seed_entries):
+        problems.append(problem)
+    elif listing.is_file() and result.seed_entries:
+        click.echo(f"listed in {listing}: "
+                   + ", ".join(e["file"] for e in result.seed_entries), err=True)
     return problems
 
 
@@ -176,13 +214,22 @@ def _write(result, dry_run: bool, interactive: bool) -> list[Problem]:
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="Where the site is written.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("mkdocs.yml"), show_default=True)
-def build(content: Path, site_dir: Path, config_file: Path):
-    """Check the content, then build the site (MkDocs, strict) into SITE_DIR."""
+              default=None, help="The MkDocs configuration  [default: the digest project's "
+              "mkdocs.yml, else ./mkdocs.yml]")
+@click.option("--drafts", is_flag=True,
+              help="Also show draft and reviewed records, each under a banner (for editors; "
+                   "never publish this build).")
+def build(content: Path, site_dir: Path, config_file: Path | None, drafts: bool):
+    """Check the content, then build the site (MkDocs, strict) into SITE_DIR.
+
+    The public site shows published records only; --drafts shows the others too."""
     from .sitedir import replace_dir
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
+    if config_file is None:
+        own = _project_root(content) / "mkdocs.yml"
+        config_file = Path(os.path.relpath(own)) if own.is_file() else Path("mkdocs.yml")
     if not config_file.is_file():
         raise click.UsageError(f"{config_file} not found; run from the project folder or pass --config")
     from .site import build as site_build
@@ -199,33 +246,39 @@ def build(content: Path, site_dir: Path, config_file: Path):
 
     def show(problems):
         found.extend(problems)
-        _show(problems)
+        _show(problems, content=content)
 
     try:
         with replace_dir(site_dir) as tmp:
-            count = site_build(config_file, content, tmp, show=show)
+            # MkDocs reads a relative site_dir from the configuration's folder, not from here.
+            count = site_build(config_file, content, tmp.resolve(), show=show, drafts=drafts)
     except MkDocsException as exc:
         if has_errors(found):
             click.echo("build refused: fix the errors above", err=True)
         else:
             click.echo(f"build failed: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"built {count} items into {site_dir}", err=True)
+    click.echo(f"built {count} items into {site_dir}"
+               + (" (drafts shown: not for publication)" if drafts else ""), err=True)
 
 
 @main.command()
 @CONTENT
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the Markdown pages.")
-def render(content: Path, out: Path):
-    """Write the site's generated pages as plain Markdown, for other engines and for diffing."""
+@click.option("--drafts", is_flag=True, help="Also render draft and reviewed records.")
+def render(content: Path, out: Path, drafts: bool):
+    """Write the site's generated pages as plain Markdown, for other engines and for diffing.
+
+    Published records only, unless --drafts is given."""
+    from .public import shown
     from .render import render_site
     from .sitedir import write_pages
 
     root = _project_root(content)
     _guard("--out", out, content)
     digest = _checked_digest(content, root, "")
-    pages = render_site(digest)
+    pages = render_site(shown(digest, drafts))
     write_pages(pages, out)
     click.echo(f"wrote {len(pages)} pages to {out}", err=True)
 
@@ -249,16 +302,20 @@ def schema(out: Path):
               show_default=True, help="json: every record and registry; csv: one row per item.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("export"),
               show_default=True, help="Folder for the dataset and its JSON Schema.")
-def export(content: Path, fmt: str, out: Path):
-    """Write the dataset (JSON and/or CSV) with its JSON Schema, from checked content."""
+@click.option("--drafts", is_flag=True, help="Also export draft and reviewed records.")
+def export(content: Path, fmt: str, out: Path, drafts: bool):
+    """Write the dataset (JSON and/or CSV) with its JSON Schema, from checked content.
+
+    Only published records are exported, unless --drafts is given."""
     from .export import files
+    from .public import shown
     from .sitedir import write_files
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     _guard("--out", out, content)
     digest = _checked_digest(content, _project_root(content), "export refused")
-    written = files(digest, fmt)
+    written = files(shown(digest, drafts), fmt)
     write_files(written, out)
     click.echo(f"wrote {len(written)} files to {out}", err=True)
 
@@ -291,3 +348,73 @@ def bench(records: int, out: Path | None, reference: int, keep: Path | None, ser
     click.echo(text)
     if out is not None:
         write_file(out, text + "\n")
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The digest's title  [default: the folder's name]")
+def new(folder: Path, title: str | None):
+    """Create a new digest project in FOLDER (new or empty).
+
+    It holds mkdocs.yml, content/ (digest.yaml and empty registries with commented examples),
+    seeds/, schema/ and the topic-neutral pages; in it, ingest, check, status, build and
+    mkdocs serve work with no flags. See the guide "Start a new digest"."""
+    from .scaffold import ScaffoldError, new_project
+    from .sitedir import guard_output
+
+    if why := guard_output(folder, Path.cwd()):
+        raise click.UsageError(why)
+    title = (title or folder.resolve().name.replace("-", " ").replace("_", " ")).strip()
+    if not title:
+        raise click.UsageError("give the digest a title: --title \"...\"")
+    try:
+        made = new_project(folder, title)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"created the digest project {title!r} in {folder} ({len(made)} files)", err=True)
+    click.echo(f"next: copy a seed into {folder / 'seeds'}, then, in {folder}: parallax ingest "
+               "seeds/FILE, parallax status, parallax check, parallax build", err=True)
+
+
+@main.command("status")
+@CONTENT
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: for people; json: for tools.")
+def status_command(content: Path, fmt: str):
+    """For each record: what is done, what is missing to publish it, and where to start.
+
+    What is missing is what the checks would refuse if the record were published, grouped as
+    on the checks page. Starting points: quoted phrases and named people in the excerpt (search
+    strings for the original report), and the parties with no sourced position yet. Exits 0."""
+    from .load import load_content
+    from .status import status
+
+    if not content.is_dir():
+        raise click.UsageError(f"content folder {content} not found; pass --content DIR")
+    digest, problems = load_content(content, _project_root(content))
+    records = status(digest)
+    unreadable = [p for p in _openable(problems, content) if p.severity == "error"]
+    if fmt == "json":
+        click.echo(json.dumps({"records": [r.as_dict() for r in records],
+                               "unreadable": [p.as_dict() for p in unreadable]},
+                              indent=2, ensure_ascii=False))
+        return
+    _show(unreadable)
+    prefix = Path(content).parent
+    for r in records:
+        path = r.path if prefix == Path(".") or prefix.is_absolute() else (prefix / r.path).as_posix()
+        click.echo(f"{path}: {r.status}" + (", ready to publish" if r.ready and r.status != "published" else ""))
+        if r.done:
+            click.echo("  done: " + ", ".join(r.done))
+        for group, lines in r.missing.items():
+            click.echo(f"  missing ({group}):")
+            for line in lines:
+                click.echo(f"    {line}")
+        if r.search:
+            click.echo("  search for the original: " + " | ".join(r.search))
+        for name, lacks in r.parties:
+            click.echo(f"  {name}: {lacks}")
+    counts = {s: sum(r.status == s for r in records) for s in ("draft", "reviewed", "published")}
+    ready = sum(r.ready and r.status != "published" for r in records)
+    click.echo(f"{len(records)} records: {counts['published']} published, {counts['reviewed']} "
+               f"reviewed, {counts['draft']} drafts; {ready} ready to publish", err=True)

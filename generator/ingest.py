@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from .problems import Problem
 from .seedformats import SeedDoc, SeedItem, parse_seed
 
 SCHEMA_REF = "../../schema/item.schema.json"
+ONE_ITEM_LONG = 1_500  # characters: a seed this long that gives one item probably holds more
 
 
 def slugify(text: str, limit: int = 80) -> str:
@@ -67,6 +69,7 @@ class Plan:
     problems: list
     copies: list = field(default_factory=list)
     format: str = ""  # how the seed was read, for a plan of one seed
+    seed_entries: list = field(default_factory=list)  # new `seeds` entries for digest.yaml
 
     def count(self, kind: str) -> int:
         return sum(a.kind == kind for a in self.actions)
@@ -83,6 +86,8 @@ class Ledger:
     by_seed: dict = field(default_factory=dict)  # (file, position) -> (id, sha256)
     unreadable: list = field(default_factory=list)
     seeds: dict = field(default_factory=dict)  # seed file -> sha256 of its bytes
+    by_sha: dict = field(default_factory=dict)  # excerpt sha256 -> (id, seed file, position)
+    listed: set = field(default_factory=set)  # seed files digest.yaml already lists
 
 
 def survey(content: Path, project_root: Path) -> tuple[Ledger, list[Problem]]:
@@ -102,7 +107,20 @@ def survey(content: Path, project_root: Path) -> tuple[Ledger, list[Problem]]:
                                           "record has no readable seed; it is left as it is")]
             continue
         ledger.by_seed[(seed.get("file"), seed.get("position"))] = (path.stem, seed.get("sha256"))
+        if isinstance(seed.get("sha256"), str):
+            ledger.by_sha.setdefault(seed["sha256"], (path.stem, seed.get("file"),
+                                                      seed.get("position")))
+    ledger.listed = listed_seeds(content / "digest.yaml")
     return ledger, problems
+
+
+def listed_seeds(path: Path) -> set:
+    """The seed files ``digest.yaml`` lists (none when it is missing or cannot be read)."""
+    if not path.is_file():
+        return set()
+    doc, _ = yamlio.load(path, path.name)
+    seeds = doc.data.get("seeds") if doc and isinstance(doc.data, dict) else None
+    return {s.get("file") for s in seeds if isinstance(s, dict)} if isinstance(seeds, list) else set()
 
 
 def _display(path: Path, root: Path) -> str:
@@ -191,7 +209,8 @@ def combine(plans: list[Plan], problems: list[Problem]) -> Plan:
     """One plan from the plans of several seeds, after ``problems`` found before them."""
     return Plan([a for p in plans for a in p.actions],
                 [*problems, *(q for p in plans for q in p.problems)],
-                [c for p in plans for c in p.copies])
+                [c for p in plans for c in p.copies],
+                seed_entries=[e for p in plans for e in p.seed_entries])
 
 
 def plan_seed(path: Path, ledger: Ledger, fmt: str | None = None,
@@ -212,10 +231,21 @@ def plan_seed(path: Path, ledger: Ledger, fmt: str | None = None,
     ledger.seeds[rel] = digest
     copies = [SeedCopy(path, target)] if path.resolve() != target and not target.exists() else []
     actions, problems, blocked = [], [], 0
+    if len(doc.items) == 1 and len(doc.items[0].excerpt) > ONE_ITEM_LONG:
+        problems.append(Problem(str(path), 1, "seed-one-item", (
+            f"read as {doc.format}, this long seed gave one item only; if it holds several, "
+            "end each with a 'Read more' line (text), give each a '## ' headline (Markdown), or "
+            "pass --format"), "warning"))
     for item in doc.items:
         key = (doc.file, item.position)
+        twin = ledger.by_sha.get(sha256(item.excerpt))
         if key in ledger.by_seed:
             actions.append(_existing(key, item, ledger))
+        elif twin is not None:
+            problems.append(Problem(str(path), 1, "ingest-duplicate", (
+                f"item {item.position} ({item.title[:60]!r}) has the same excerpt as {twin[0]} "
+                f"(item {twin[2]} of {twin[1]}); not made twice: add this seed's page to that "
+                "record's provenance if it matters"), "warning"))
         elif ledger.unreadable:
             blocked += 1
         else:
@@ -229,7 +259,18 @@ def plan_seed(path: Path, ledger: Ledger, fmt: str | None = None,
                                 "of this seed; fix them and run ingest again"))
     if not any(a.kind == "create" for a in actions):
         copies = []
-    return Plan(actions, problems, copies, doc.format)
+    entries = []
+    if rel not in ledger.listed and (copies or target.exists() or path.resolve() == target):
+        entries.append(seed_entry(doc, prefill))
+        ledger.listed.add(rel)
+    return Plan(actions, problems, copies, doc.format, entries)
+
+
+def seed_entry(doc: SeedDoc, prefill: Prefill | None) -> dict:
+    """digest.yaml's `seeds` entry for a seed: what the page says of itself, nothing more."""
+    return {"file": doc.file, "title": doc.title,
+            "publisher": prefill.page_outlet(doc.title, doc.url) if prefill else "",
+            "url": doc.url, "accessed": "", "note": ""}
 
 
 def _name_clash(path: Path, target: Path, rel: str, digest: str, ledger: Ledger):
@@ -268,6 +309,7 @@ def _create(path: Path, doc: SeedDoc, item: SeedItem, ledger: Ledger, prefill):
                              f"record ({why}); it is left out")
     ledger.ids.add(item_id)
     ledger.by_seed[(doc.file, item.position)] = (item_id, sha256(item.excerpt))
+    ledger.by_sha.setdefault(sha256(item.excerpt), (item_id, doc.file, item.position))
     return Action("create", item_id, ledger.items_dir / f"{item_id}.yaml", doc.file,
                   item.position, text=yamlio.dump(record, SCHEMA_REF)), None
 
@@ -303,10 +345,74 @@ def seed_outside(path: Path, project_root: Path) -> Problem | None:
     return None
 
 
-def apply(result: Plan) -> list[Action]:
+def apply(result: Plan, content: Path | None = None) -> list[Action]:
     """Copy the seeds, then write the records the plan creates; return the records written.
+    With ``content``, the new seeds are also listed in its digest.yaml (``add_seed_entries``).
 
     Seeds go first so that a record never points at a seed that is not there."""
     for copy in result.copies:
         copy_seed(copy)
-    return [a for a in result.actions if write_record(a)]
+    written = [a for a in result.actions if write_record(a)]
+    if content is not None:
+        add_seed_entries(content / "digest.yaml", result.seed_entries)
+    return written
+
+
+# --- digest.yaml's seeds ----------------------------------------------------------------------
+
+_SEEDS_KEY = re.compile(r"^seeds:[ \t]*(\[\s*\])?[ \t]*(#.*)?$")
+
+
+def add_seed_entries(path: Path, entries: list[dict]) -> Problem | None:
+    """Add ``entries`` to the `seeds` list of an existing digest.yaml, as text, so that every
+    comment and every entry a person wrote stays exactly as it was; entries already listed are
+    never rewritten. A file whose `seeds` this cannot extend safely is left alone, with a
+    problem saying what to add by hand. No digest.yaml: nothing to do (``parallax new`` makes
+    one)."""
+    if not entries or not path.is_file():
+        return None
+    listed = listed_seeds(path)
+    entries = [e for e in entries if e["file"] not in listed]
+    if not entries:
+        return None
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    at = next((n for n, line in enumerate(lines) if _SEEDS_KEY.match(line)), None)
+    # New entries take the indentation of the list's first entry (YAML allows none).
+    after = lines[at + 1:] if at is not None else []
+    first = next((m.group(1) for line in after if (m := re.match(r"^([ \t]*)- ", line))), "  ")
+    rows = [f"{first}- {{{', '.join(f'{k}: {json.dumps(v, ensure_ascii=False)}' for k, v in e.items())}}}"
+            for e in entries]
+    if at is None:
+        if any(line.startswith("seeds:") for line in lines):
+            return _by_hand(path, entries)
+        new = text.rstrip("\n") + "\nseeds:\n" + "\n".join(rows) + "\n"
+    else:
+        end = at + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t-#"):
+            end += 1
+        while end > at + 1 and not lines[end - 1].strip():
+            end -= 1
+        if _SEEDS_KEY.match(lines[at]).group(1):  # `seeds: []`
+            lines[at] = "seeds:"
+        new = "\n".join(lines[:end] + rows + lines[end:])
+    if _seeds_after(new) != [*_seeds_after(text), *entries]:
+        return _by_hand(path, entries)
+    yamlio.write_atomic(path, new)
+    return None
+
+
+def _seeds_after(text: str) -> list | None:
+    try:
+        data = yamlio.parse(text, "digest.yaml").data
+    except Exception:  # the edit broke the file: it is not written
+        return None
+    seeds = data.get("seeds") if isinstance(data, dict) else None
+    return list(seeds or []) if isinstance(seeds, (list, type(None))) else None
+
+
+def _by_hand(path: Path, entries: list[dict]) -> Problem:
+    return Problem(str(path), 1, "ingest-seed-entry",
+                   "could not add the new seeds to `seeds` here; add them by hand: "
+                   + "; ".join(f"file {e['file']!r}, title {e['title']!r}, url {e['url']!r}"
+                               for e in entries), "warning")

@@ -48,6 +48,7 @@ class Digest:
     timeline: tuple = ()
     lexicon: tuple = ()
     info: Located | None = None  # content/digest.yaml, where there is one
+    research: str = ""  # content/research.md: how this digest was researched (Markdown)
     project_root: Path = field(default=Path("."))
 
     def by_id(self, registry: str) -> dict:
@@ -230,6 +231,28 @@ def load_info(path: Path, display: str, root: Path):
     return (Located(info, display, doc.without_data()) if info else None), problems + found
 
 
+MAX_RESEARCH = 50_000
+
+
+def load_research(path: Path, display: str, root: Path) -> tuple[str, list[Problem]]:
+    """``research.md``: the digest's own account of how it was researched (optional)."""
+    from .seedformats import SeedError, read_text
+
+    if not path.exists():
+        return "", []
+    if not _inside(path, root):
+        return "", [Problem(display, 1, "path-outside",
+                            "this file is a link to a place outside the content folder; copy it in")]
+    try:
+        text = read_text(path)
+    except SeedError as exc:
+        return "", [Problem(display, exc.line, "schema", exc.message.replace("seed", "file"))]
+    if len(text) > MAX_RESEARCH:
+        return "", [Problem(display, 1, "schema", f"research.md is {len(text):,} characters, "
+                            f"over the {MAX_RESEARCH:,} limit; shorten it")]
+    return text, []
+
+
 def _cached(cache: dict | None, path: Path, read):
     """``read()``, or its earlier result while the file is unchanged (``mkdocs serve`` passes a
     cache that lives between rebuilds; a changed time, size or inode reads the file again)."""
@@ -270,6 +293,10 @@ def load_content(root: Path, project_root: Path | None = None, cache: dict | Non
     info, found = _cached(cache, info_path, lambda: load_info(
         info_path, _rel(info_path, project_root), root))
     problems += found
+    research_path = root / "research.md"
+    research, found = _cached(cache, research_path, lambda: load_research(
+        research_path, _rel(research_path, project_root), root))
+    problems += found
     items = []
     item_dir = root / "items"
     paths = sorted(item_dir.glob("*.yaml"))[:MAX_ITEMS] if item_dir.is_dir() else []
@@ -290,10 +317,11 @@ def load_content(root: Path, project_root: Path | None = None, cache: dict | Non
         if located is not None:
             items.append(located)
     if cache is not None:  # forget removed files
-        for gone in set(cache) - set(paths) - {root / f"{n}.yaml" for n in (*REGISTRIES, "digest")}:
+        for gone in set(cache) - set(paths) - {root / f"{n}.yaml" for n in (*REGISTRIES, "digest")} \
+                - {root / "research.md"}:
             del cache[gone]
     digest = Digest(root=root, items=tuple(items), project_root=project_root, info=info,
-                    **registries)
+                    research=research, **registries)
     return digest, problems
 
 

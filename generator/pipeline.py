@@ -212,9 +212,11 @@ class PendingFile(File):
         return super().is_modified()
 
 
-def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks=None) -> Stream:
+def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks=None,
+          drafts: bool = False) -> Stream:
     """Fork the generator; return the parent's stream (``start()`` it for the plan). ``checks``
-    is the function that checks a digest (``check.run_checks`` unless given)."""
+    is the function that checks a digest (``check.run_checks`` unless given); ``drafts`` shows
+    draft and reviewed records (``public.shown``)."""
     if checks is None:
         from .check import run_checks as checks
     # What a killed build left (its process is gone) is swept first.
@@ -227,7 +229,7 @@ def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks
         os.close(pages_r)
         os.close(verdict_r)
         _run(pages_w, lambda out: _generate(content, project_root, edit_url, folder, out,
-                                            verdict_w, checks))
+                                            verdict_w, checks, drafts))
     os.close(pages_w)
     os.close(verdict_w)
     # However MkDocs ends (Ctrl-C skips its error hooks), the folder does not outlive this process.
@@ -257,21 +259,23 @@ def _send(out, message) -> None:
 
 
 def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, out,
-              verdict_fd: int, checks) -> None:
+              verdict_fd: int, checks, drafts: bool = False) -> None:
     """The renderer: load, send the plan, start the checker, then write every page."""
     import gc
 
     from .export import iter_json
     from .load import load_content
+    from .public import shown
     from .render import data_file_names, data_files, plan_site, record_files
 
     gc.disable()  # loading makes no cycles, and each collection would walk the growing digest
     digest, problems = load_content(content, project_root, jobs=2)
     gc.freeze()  # the digest stays to the end: later collections need not walk it
     gc.enable()  # rendering does make cycles (templates), which must not pile up
-    plan = plan_site(digest, edit_url)
+    site_digest = shown(digest, drafts)  # the checks see every record; the site what it shows
+    plan = plan_site(site_digest, edit_url)
     names = data_file_names()
-    _send(out, ("plan", Plan([p for p, _ in plan] + names, record_files(digest))))
+    _send(out, ("plan", Plan([p for p, _ in plan] + names, record_files(site_digest))))
     checker = os.fork()
     if checker == 0:  # the checker: never returns
         _run(verdict_fd, lambda v: _send(v, ("verdict", checks(digest, problems))))
@@ -287,9 +291,9 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
         if time.monotonic() - last > 0.005:
             _send(out, ("ready", done))
             last = time.monotonic()
-    for name, text in data_files(digest, with_json=False).items():  # announced together, below
+    for name, text in data_files(site_digest, with_json=False).items():  # announced together, below
         _write(_source(folder, name), text)
-    _write(_source(folder, "data/digest.json"), iter_json(digest))
+    _write(_source(folder, "data/digest.json"), iter_json(site_digest))
     _send(out, ("ready", done + len(names)))
     os.waitpid(checker, 0)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from . import lexicon as lex
 from .load import Digest
@@ -68,6 +69,8 @@ class Prefill:
         self.outlets = [k for k in (self._known(e.value.id, [e.value.name, *e.value.spellings])
                                     for e in digest.outlets) if k]
         self.terms = lex.compile_lexicon(e.value for e in digest.lexicon)
+        self.outlet_hosts = {e.value.id: {_host(s.url) for s in e.value.evidence} - {""}
+                                 for e in digest.outlets}
 
     @staticmethod
     def _known(ident, names):
@@ -101,6 +104,15 @@ class Prefill:
             link["outlet"] = found[0]
             link["note"] += " Outlet proposed by ingest from the page title; not yet checked."
 
+    def page_outlet(self, page_title: str, url: str = "") -> str:
+        """The seed page's publisher: the one known outlet its title names, or else the one whose
+        evidence is on the page's own host; "" when that is not exactly one."""
+        found = [k.id for k in self.outlets if page_title and k.regex.search(page_title)]
+        if len(found) != 1 and url:
+            host = _host(url)
+            found = [oid for oid, hosts in self.outlet_hosts.items() if host and host in hosts]
+        return found[0] if len(found) == 1 else ""
+
     def _framing(self, text: str) -> list[dict]:
         framing, seen = [], set()
         for hit in lex.find(self.terms, text):
@@ -123,3 +135,10 @@ def _item_date(item) -> dict | None:
                     "basis": f"proposed by ingest from the words {words!r} in the {where}; "
                              "not checked"}
     return None
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return ""

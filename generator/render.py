@@ -222,18 +222,30 @@ class View:
 
 
 def _seed_pages(view: View) -> list[dict]:
-    """For each seed file: its title, and the page and outlet it was taken from, where known."""
+    """For each seed file: its title, and the page and outlet it was taken from, where known.
+
+    ``digest.yaml``'s `seeds` entry says it (ingest fills it from the page itself); without one,
+    the seed-page link gives the outlet and, when it is the page's and not the item's own link
+    (which carries the item's headline), the title and address."""
+    info = view.digest.info.value if view.digest.info is not None else None
+    listed = {s.file: s for s in info.seeds} if info is not None else {}
     seeds: dict[str, dict] = {}
     for e in view.items:
         item = e.value
-        info = seeds.setdefault(item.seed.file, {"file": item.seed.file, "title": "", "url": "",
-                                                 "outlet": None, "count": 0})
+        entry = listed.get(item.seed.file)
+        info = seeds.get(item.seed.file)
+        if info is None:
+            info = seeds[item.seed.file] = {
+                "file": item.seed.file, "title": entry.title if entry else "",
+                "url": entry.url if entry else "", "count": 0,
+                "outlet": view.outlets.get(entry.publisher) if entry else None}
         info["count"] += 1
         for link in item.provenance[:1]:
-            if link.role == "seed-page":
-                info["title"] = info["title"] or link.title
-                if link.status == "located" and not info["url"]:
-                    info["url"] = link.url
+            if link.role == "seed-page" and entry is None:
+                if not item.seed.link:  # the link is the page's, not the item's own
+                    info["title"] = info["title"] or link.title
+                    if link.status == "located" and not info["url"]:
+                        info["url"] = link.url
                 if link.outlet in view.outlets and info["outlet"] is None:
                     info["outlet"] = view.outlets[link.outlet]
     return [seeds[k] for k in sorted(seeds)]
@@ -487,6 +499,8 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
             if link.status != "located"]
     add_pages("unverified.md.j2", gaps, "methodology/unverified.md", 100, rows=lambda c, n: c,
               title=title_meta("What could not be verified"))
+    add("research.md.j2", "methodology/research.md", sections=research_sections(digest.research),
+        title=title_meta("How this digest was researched"))
     plan.append(("methodology/checks.md", lambda: render_checks().text))
     plan.append(("guides/record-reference.md", lambda: render_reference().text))
     for e in view.items:
@@ -501,6 +515,17 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
 def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
     """Every generated page of the site, rendered, in a stable order."""
     return [Page(path, render()) for path, render in plan_site(digest, edit_url)]
+
+
+_SECTION = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def research_sections(text: str) -> list[tuple[str, str]]:
+    """``content/research.md`` as (heading, Markdown) sections, split at its `## ` lines (the
+    record Markdown subset has no headings; the page gives each section its own)."""
+    parts = _SECTION.split(text or "")
+    sections = [("", parts[0])] + list(zip(parts[1::2], parts[2::2]))
+    return [(h.strip(), body.strip()) for h, body in sections if h.strip() or body.strip()]
 
 
 def render_checks() -> Page:

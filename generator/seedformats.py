@@ -48,6 +48,7 @@ class SeedDoc:
     items: tuple
     date: str = ""  # the page's or feed's own date, when it gives one
     date_basis: str = ""
+    url: str = ""  # the page's own address (canonical link, og:url, <base>; a feed's link)
 
 
 SeedError = ProblemError  # the one error type of reading, under the name this module uses
@@ -55,7 +56,40 @@ SeedError = ProblemError  # the one error type of reading, under the name this m
 
 # --- plain-text digests ---------------------------------------------------------------------
 
-_READ_MORE = re.compile(r"^\s*read more\s*[.…»>→:\-]*\s*$", re.IGNORECASE)
+# "Read more" in the forms and languages listing pages use. A line that is only such words
+# (with trailing dots, arrows or guillemets, and perhaps "| Comment" or "| 3 Comments" after
+# them) ends an item.
+MORE_WORDS = (
+    r"read more|read the rest(?: of (?:this|the) (?:entry|post|article|story))?|"
+    r"continue reading(?: this (?:entry|post|article|story))?|read (?:the )?full (?:story|article)|"
+    r"full story|keep reading|leer más|leer mas|seguir leyendo|sigue leyendo|lire la suite|"
+    r"lire plus|en savoir plus|weiterlesen|mehr lesen|leggi tutto|leggi di più|"
+    r"continua a leggere|ler mais|leia mais|continuar lendo|continue lendo|lees meer|"
+    r"verder lezen|czytaj dalej|читать далее|читать полностью|devamını oku|devamı|"
+    r"ادامه مطلب|ادامه خبر|بیشتر بخوانید|اقرأ المزيد|اقرأ أكثر|المزيد|המשך קריאה|"
+    r"続きを読む|阅读全文|阅读更多|더 보기|더보기")
+# Written so that each character can be matched one way only (the tail takes the spaces, each
+# "| Comments" starts with its bar), and tried only on short lines: matching stays linear.
+_MORE_TAIL = r"[\s.…»›>→⟶:\-–—\])]*"
+_COMMENTS = (r"(?:[|·•]\s*(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|"
+             r"no comments|share|comentarios?|commentaires?|kommentare?|نظرات?|تعليقات?)"
+             r"(?:\s*\(\d+\))?[ \t]*)*")
+_READ_MORE_LINE = re.compile(rf"^\s*[\[(«‹]?\s*(?:{MORE_WORDS})(?![\w]){_MORE_TAIL}{_COMMENTS}$",
+                             re.IGNORECASE)
+MORE_LINE_MAX = 120  # characters: a "read more" line is short
+
+
+class _ShortLines:
+    """``pattern.match`` on lines of at most MORE_LINE_MAX characters (longer ones are body)."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+
+    def match(self, line: str):
+        return self.pattern.match(line) if len(line) <= MORE_LINE_MAX else None
+
+
+_READ_MORE = _ShortLines(_READ_MORE_LINE)
 
 
 def _trim_blank(lines: list[str]) -> list[str]:
@@ -94,18 +128,72 @@ def _text_item(block: list[str]) -> tuple[str, str] | None:
 def parse_text(text: str) -> tuple[str, list[SeedItem]]:
     """A page title, then items: a headline, one or more paragraphs, a `Read more` line.
 
-    Only a line that is `Read more` alone (with trailing punctuation such as `…` or `»`) ends
-    an item; a body line that merely starts with those words is body. The last item may lack
-    its `Read more` line. A digest without a page title (its first block is a lone headline and
-    body) is read as items from the first line."""
+    Only a line that is `Read more` alone (in one of the usual forms and languages: "Continue
+    reading →", "Leer más", "Lire la suite", "Weiterlesen", "ادامه مطلب", "Read More... |
+    Comment" ...) ends an item; a body line that merely starts with those words is body. The
+    last item may lack its `Read more` line. A digest without a page title (its first block is
+    a lone headline and body) is read as items from the first line. A text with no such line
+    at all is split by its structure (``parse_structure``)."""
     lines = _trim_blank(text.split("\n"))
     if not lines:
         return "", []
+    if not any(_READ_MORE.match(line) for line in lines):
+        title, items = parse_structure(lines)
+        if len(items) > 1:
+            return title, items
     title, blocks = lines[0].strip(), _text_blocks(lines[1:])
     if blocks and _text_item(blocks[0]) is None and _text_item(lines[:1] + blocks[0]):
         title, blocks = "", _text_blocks(lines)
     pairs = [pair for pair in map(_text_item, blocks) if pair]
     return title, [SeedItem(i, h, e) for i, (h, e) in enumerate(pairs, 1)]
+
+
+_END_OF_SENTENCE = re.compile(r"[.,;:…]$|[.!?…]['\"”’»)]$")
+
+
+def _headline_like(line: str) -> bool:
+    """A line that reads as a headline: short, and not ending like a sentence."""
+    line = line.strip()
+    return 3 <= len(line) <= 160 and len(line.split()) <= 24 \
+        and not _END_OF_SENTENCE.search(line) and not _LIST_MARK.match(line)
+
+
+_LIST_MARK = re.compile(r"^([-*+•]|\d+[.)])\s")
+
+
+def parse_structure(lines: list[str]) -> tuple[str, list[SeedItem]]:
+    """Items found by a text's structure when it has no `Read more` lines: paragraphs separated
+    by blank lines, each item a headline-like line (short, not ending like a sentence) followed
+    by the paragraphs up to the next one. A lone headline-like first line followed by another
+    is the page title. Excerpts are the seed's own lines, verbatim."""
+    blocks: list[tuple[int, int]] = []  # [start, end) line ranges of non-blank runs
+    start = None
+    for n, line in enumerate(lines + [""]):
+        if line.strip() and start is None:
+            start = n
+        elif not line.strip() and start is not None:
+            blocks.append((start, n))
+            start = None
+    heads = [_headline_like(lines[a]) for a, _ in blocks]
+    title = ""
+    first = 0
+    if len(blocks) > 1 and blocks[0][1] - blocks[0][0] == 1 and heads[0] and heads[1]:
+        title, first = lines[blocks[0][0]].strip(), 1
+    found: list[tuple[str, int, int]] = []  # headline, body start line, body end line
+    for (a, b), head in zip(blocks[first:], heads[first:]):
+        if head:
+            found.append((lines[a].strip(), a + 1 if b - a > 1 else -1, b))
+        elif found:
+            headline, body_start, _ = found[-1]
+            found[-1] = (headline, body_start if body_start >= 0 else a, b)
+    items = []
+    for headline, body_start, body_end in found:
+        if body_start < 0:
+            continue
+        excerpt = "\n".join(lines[body_start:body_end]).strip("\n")
+        if excerpt.strip():
+            items.append(SeedItem(len(items) + 1, headline, excerpt))
+    return title, items
 
 
 # --- HTML to plain text (shared by the html, feed and markdown readers) ---------------------
@@ -118,9 +206,9 @@ _BLOCK = frozenset({"address", "article", "blockquote", "dd", "details", "div", 
                     "main", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr",
                     "ul", "body", "html"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_MORE = re.compile(r"^\s*(\[\s*)?(read more|continue reading|read the full (story|article)|"
-                   r"full story|more)\s*[.…»>→:\-\]]*\s*(\[?…\]?)?\s*$|^\s*\[?\s*…\s*\]?\s*$",
-                   re.IGNORECASE)
+_MORE = _ShortLines(re.compile(
+    rf"^\s*(\[\s*)?({MORE_WORDS}|more)(?![\w]){_MORE_TAIL}(\[?…\]?)?{_COMMENTS}$"
+    r"|^\s*\[?\s*…\s*\]?\s*$", re.IGNORECASE))
 
 
 def _tag(el) -> str:
@@ -645,6 +733,8 @@ EXTENSIONS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
 _FIRST_TAG = re.compile(r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z][\w:.-]*)",
                         re.S | re.I)
 _FEED_TAGS = {"rss", "feed", "rdf:rdf", "rdf", "channel"}
+_FEED_INSIDE = re.compile(r"<rss[\s>][\s\S]*<channel[\s>]|<feed\s[^>]*xmlns\s*=\s*[\"']http://www\.w3\.org/2005/Atom"
+                          r"|<rdf:RDF[\s>]", re.I)
 
 
 def format_name(name: str) -> str:
@@ -657,7 +747,8 @@ def detect(text: str, suffix: str = "") -> str:
     """The format of a seed, judged from its content first and its extension second.
 
     A document whose first element is <rss>, <feed> or <rdf:RDF> is a feed; one that starts
-    with a doctype or any other element is HTML; text with `## ` headlines is Markdown unless it
+    with a doctype or any other element is HTML; text that holds a feed's root element after
+    other text (saved response headers, a comment) is a feed, read as far as it is one; text with `## ` headlines is Markdown unless it
     also has `Read more` lines; text with `Read more` lines is a plain-text digest. Only when
     the content says none of these does the extension decide."""
     head = text[:20_000]
@@ -665,6 +756,8 @@ def detect(text: str, suffix: str = "") -> str:
         return "feed" if m[1].lower() in _FEED_TAGS else "html"
     if re.match(r"\A\s*<!DOCTYPE\s+html", head, re.I):
         return "html"
+    if _FEED_INSIDE.search(head):  # a feed saved with other text before it (headers, a comment)
+        return "feed"
     lines = text.split("\n")
     read_more = any(_READ_MORE.match(line) for line in lines)
     if any(_H2.match(line) for line in lines) and not read_more:
@@ -711,6 +804,20 @@ def read_items(text: str, fmt: str) -> tuple[str, list[SeedItem], str, str]:
     return title, items, date, basis
 
 
+def page_address(text: str, fmt: str) -> str:
+    """The seed page's own address, where the saved page or feed gives one; else ""."""
+    if fmt == "html":
+        return _page_base(_parse_html(text))
+    if fmt == "feed":
+        import feedparser
+
+        link = feedparser.parse(io.BytesIO(text.encode("utf-8")),
+                                response_headers={"content-type": "application/xml; charset=utf-8"}
+                                ).feed.get("link", "")
+        return link.strip() if is_http(link.strip()) else ""
+    return ""
+
+
 def _bozo(data) -> str:
     exc = data.get("bozo_exception")
     return " ".join(str(exc).split())[:200] if exc else "not XML"
@@ -722,6 +829,6 @@ def parse_seed(path: Path, rel: str, fmt: str | None = None) -> tuple[SeedDoc | 
         text = read_text(path)
         fmt = format_name(fmt) if fmt else detect(text, path.suffix)
         title, items, date, basis = read_items(text, fmt)
-        return SeedDoc(rel, title, fmt, tuple(items), date, basis), []
+        return SeedDoc(rel, title, fmt, tuple(items), date, basis, page_address(text, fmt)), []
     except SeedError as exc:
         return None, [exc.problem(str(path))]

@@ -33,6 +33,7 @@ from .check import run_checks
 from .load import load_content
 from .pipeline import REFUSED
 from .problems import has_errors
+from .public import shown
 from .render import data_files, output_path, plan_site, record_files
 from .sitedir import copy_file, make_private_dir, sweep, write_file
 
@@ -42,6 +43,9 @@ log = logging.getLogger("mkdocs.plugins.parallax")
 class ParallaxConfig(Config):
     content = c.Type(str, default="content")
     strict = c.Type(bool, default=False)
+    # Drafts are shown (under a banner) with `parallax build --drafts` and under `mkdocs serve`;
+    # a public build leaves them out of every page, the search index, the feeds and the data.
+    drafts = c.Type(bool, default=False)
     edit_url = c.Type(str, default="")
     # Pinned build time (SOURCE_DATE_EPOCH) so that two builds are byte-identical.
     build_epoch = c.Type(int, default=1_300_000_000)
@@ -79,7 +83,9 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent
         self.content = (root / self.config.content).resolve()
-        self.project_root = root.resolve()
+        # One rule everywhere: the digest project is the folder holding the content folder, and
+        # a record's seed.file is relative to it (not to this configuration's folder).
+        self.project_root = self.content.parent
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.config.build_epoch))
         watch = config.setdefault("watch", [])
         for folder in (self.content, self.project_root / "seeds"):
@@ -110,6 +116,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         digest, problems = load_content(self.content, self.project_root,
                                         cache=self.records if serving else None)
         self._report(run_checks(digest, problems))
+        digest = shown(digest, self.drafts)
         self.item_count = len(digest.items)
         pages = plan_site(digest, self.config.edit_url)
         made = [(path, render()) for path, render in pages]
@@ -132,7 +139,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         theirs = _owners(files)
         self.stream = stream = pipeline.start(self.content, self.project_root,
                                               self.config.edit_url, self.config.strict,
-                                              run_checks)
+                                              run_checks, self.drafts)
         stream.on_verdict = self.show if self.show is not None else self._log
         try:
             plan = stream.start()
@@ -163,6 +170,11 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                                            name="parallax-records", daemon=True)
             self.copier.start()
         return env
+
+    @property
+    def drafts(self) -> bool:
+        """Whether this build shows drafts: asked for, or a preview under ``mkdocs serve``."""
+        return self.config.drafts or self.command == "serve"
 
     def _keep_as_files(self, files: Files, config, made) -> None:
         """Pages as files in the plugin's folder, each rewritten only when its text changed (a
@@ -282,10 +294,10 @@ def docs_dir(config_file: Path) -> Path:
 
 
 def build(config_file: Path, content: Path | None = None, site_dir: Path | None = None,
-          strict: bool = True, show=None) -> int:
+          strict: bool = True, show=None, drafts: bool = False) -> int:
     """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure.
-    ``show``, if given, is handed the content's problems instead of MkDocs' log. Returns the
-    number of items built."""
+    ``show``, if given, is handed the content's problems instead of MkDocs' log; ``drafts``
+    shows draft and reviewed records under a banner. Returns the number of items built."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -297,6 +309,7 @@ def build(config_file: Path, content: Path | None = None, site_dir: Path | None 
     if content is not None:
         plugin.config.content = str(Path(content).resolve())
     plugin.show = show
+    plugin.config.drafts = drafts
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)

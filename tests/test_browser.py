@@ -59,6 +59,7 @@ PAGE_TYPES = {
                                                    ".parallax-events > li": 2}),
     "coverage": PageType("coverage/", "Coverage", {".parallax-coverage tbody tr": 2}),
     "methodology": PageType("methodology/", "Methodology"),
+    "research": PageType("methodology/research/", "How this digest was researched"),
     "checks": PageType("methodology/checks/", "The checks", {"h3[id^=check-]": len(CHECKS)}),
     "unverified": PageType("methodology/unverified/", "What could not be verified",
                            {".parallax-unverified > li": 1}),

@@ -55,13 +55,16 @@ BAD_EDITS = {
     "draft": (_set(["status"], "draft"), "info"),
     "duplicate-perspective": (lambda d: d["perspectives"].append(dict(d["perspectives"][0])),
                               "error"),
+    "publish-reviewer": (_set(["reviewed_by"], "not yet reviewed"), "error"),
+    "editor-note": (_set(["provenance", 1, "note"], "[Added by the helper: check this]"),
+                    "warning"),
 }
 
 
 def test_every_check_has_a_bad_case():
     assert {c.code for c in CHECKS} - set(BAD_EDITS) <= {"duplicate-id", "lexicon-pattern",
                                                         "outlet-evidence", "stakeholder-unheard",
-                                                        "stakeholder-order",
+                                                        "stakeholder-order", "registry-empty",
                                                         "id-reserved"}  # tests/hostile
 
 
@@ -210,3 +213,63 @@ def test_methodology_lists_every_check():
     page = render_checks().text
     for c in CHECKS:
         assert f"`{c.code}`" in page and c.rationale in html.unescape(page)
+
+
+@pytest.mark.parametrize("value", ["not yet reviewed", "TBD", "none", "N/A", "Pending.",
+                                   "to be reviewed", "-", "awaiting review", "Reviewer"])
+def test_publish_gate_refuses_placeholder_reviewers(corpus, value):
+    corpus.edit_item(_set(["reviewed_by"], value))
+    problems = [p for p in corpus.problems() if p.code == "publish-reviewer"]
+    assert len(problems) == 1 and problems[0].severity == "error"
+    assert "reviewed_by" in problems[0].message and "placeholder" in problems[0].message
+
+
+@pytest.mark.parametrize("value", ["Jane Doe", "Anna Smith, editor", "parallax ingest 0.1.0",
+                                   "Noor Haddad (checked every claim against its source)"])
+def test_publish_gate_accepts_names(corpus, value):
+    corpus.edit_item(_set(["reviewed_by"], value))
+    assert "publish-reviewer" not in corpus.codes()
+
+
+def test_publish_gate_is_a_warning_before_publication(corpus):
+    corpus.edit_item(lambda d: d.update(status="reviewed", reviewed_by="not yet reviewed"))
+    assert {p.severity for p in corpus.problems() if p.code == "publish-reviewer"} == {"warning"}
+
+
+@pytest.mark.parametrize("name", ["lexicon", "stakeholders"])
+def test_empty_registries_are_warned(corpus, name):
+    assert "registry-empty" not in corpus.codes()
+    (corpus.content / f"{name}.yaml").write_text("# none yet\n", encoding="utf-8")
+    problems = [p for p in corpus.problems() if p.code == "registry-empty"]
+    assert [(p.path, p.line, p.severity) for p in problems] == \
+        [(f"content/{name}.yaml", 1, "warning")]
+
+
+@pytest.mark.parametrize("text", [
+    "[Added by item-4 helper:] The ministry said so.", "For the editor: check the date.",
+    "TODO find the original", "Affiliation not researched.", "Searched in this task.",
+    "A fresh brief found nothing.", "[check: date?] The agency reported it.",
+    "[Editor: is this the right date?] The agency reported it."])
+def test_editor_notes_are_warned_with_their_line(corpus, text):
+    corpus.edit_item(_set(["summary"], "The committee voted.\n\n" + text))
+    problems = [p for p in corpus.problems() if p.code == "editor-note"]
+    assert len(problems) == 1 and problems[0].severity == "warning"
+    lines = corpus.item_path().read_text(encoding="utf-8").splitlines()
+    assert text.split()[0] in lines[problems[0].line - 1]
+
+
+@pytest.mark.parametrize("text", [
+    "The [report](https://example.org/r) said so.", "He called it \"a [sic] decision\".",
+    "The editors of the Gazette wrote [...] that it was final.", "Residents asked for help."])
+def test_reader_text_passes_the_guard(corpus, text):
+    corpus.edit_item(_set(["summary"], text))
+    assert "editor-note" not in corpus.codes()
+
+
+def test_guard_reads_registries_and_leaves_quotations_alone(corpus):
+    outlets = corpus.read("outlets.yaml")
+    outlets[0]["affiliation"] = "Not researched in this task."
+    corpus.write("outlets.yaml", outlets)
+    corpus.edit_item(_set(["title"], "TODO: a headline as the seed printed it"))
+    problems = [p for p in corpus.problems() if p.code == "editor-note"]
+    assert [p.path for p in problems] == ["content/outlets.yaml"]

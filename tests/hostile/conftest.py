@@ -38,7 +38,7 @@ def hostile_site(hostile_project):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(site, "run_checks", lambda digest, problems: list(problems))
         site.build(hostile_project / "mkdocs.yml", hostile_project / "content",
-                   hostile_project / "site")
+                   hostile_project / "site", drafts=True)  # every record's page, drafts too
     return hostile_project / "site"
 
 
@@ -62,7 +62,8 @@ def seed_site(tmp_path_factory):
     assert ingest.exit_code == 0, ingest.output
     check = CliRunner().invoke(main, ["check", "--content", content])
     assert check.exit_code == 0, check.output
-    site.build(project / "mkdocs.yml", project / "content", project / "site")
+    # The records are drafts: shown (under a banner) as an editor previews them.
+    site.build(project / "mkdocs.yml", project / "content", project / "site", drafts=True)
     return project
 
 
