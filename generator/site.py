@@ -32,7 +32,7 @@ from . import pipeline
 from .check import run_checks
 from .load import load_content
 from .problems import has_errors
-from .render import data_files, plan_site, record_files
+from .render import SiteText, data_files, plan_site, record_files
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -107,7 +107,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                                         cache=self.records if serving else None)
         self._report(run_checks(digest, problems))
         self.item_count = len(digest.items)
-        pages = plan_site(digest, self.config.edit_url)
+        pages = plan_site(digest, self.config.edit_url, _site_text(config))
         made = [(path, render()) for path, render in pages]
         made += list(data_files(digest).items())
         if serving:
@@ -125,7 +125,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self._close_stream()
         self.stream = stream = pipeline.start(self.content, self.project_root,
                                               self.config.edit_url, self.config.strict,
-                                              run_checks)
+                                              run_checks, _site_text(config))
         stream.on_verdict = self.show if self.show is not None else self._log
         try:
             plan = stream.start()
@@ -246,6 +246,10 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if self.stream is not None:
             self.stream.close()
             self.stream = None
+
+
+def _site_text(config) -> SiteText:
+    return SiteText(config.site_name or SiteText.name, config.site_description or "")
 
 
 def docs_dir(config_file: Path) -> Path:
