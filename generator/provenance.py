@@ -25,6 +25,14 @@ class Change:
     html: Markup
     dropped: int
     added: int
+    similar: bool  # False: the two passages share too few words for a word-by-word reading
+    old_text: str = ""
+    new_text: str = ""
+
+
+# Below this share of words in common (``similarity``) two passages are shown one after the
+# other: a word-by-word difference of two different passages is noise, not evidence.
+SIMILAR = 0.35
 
 
 def link_excerpt(item, link) -> str:
@@ -63,16 +71,26 @@ def chain_outlets(item, outlets: dict) -> list:
 
 
 def changes(item) -> list[Change]:
-    """For each pair of neighbouring links whose passages are both recorded: what the nearer
-    link (which drew on the farther one) dropped and added."""
-    links = item.provenance
+    """Along the links whose passages are recorded (a link without one is passed over): what
+    each nearer link dropped and added from the farther one it drew on."""
+    links = [link for link in item.provenance if link_excerpt(item, link)]
     out = []
     for newer, older in zip(links, links[1:]):
-        new_text, old_text = link_excerpt(item, newer), link_excerpt(item, older)
-        if new_text and old_text:
-            html, dropped, added = word_diff(old_text, new_text)
-            out.append(Change(older, newer, html, dropped, added))
+        old_text, new_text = link_excerpt(item, older), link_excerpt(item, newer)
+        html, dropped, added = word_diff(old_text, new_text)
+        similar = similarity(old_text, new_text) >= SIMILAR
+        out.append(Change(older, newer, html, dropped, added, similar, old_text, new_text))
     return out
+
+
+def similarity(old: str, new: str) -> float:
+    """The share of the shorter passage's words found, in order, in the other (0 to 1): a
+    passage cut from a longer one counts as similar, so the cut shows as dropped words."""
+    a, b = old.split(), new.split()
+    if not a or not b:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / min(len(a), len(b))
 
 
 def word_diff(old: str, new: str) -> tuple[Markup, int, int]:
@@ -109,7 +127,9 @@ def change_summary(change: Change, outlets: dict) -> str:
         who = outlet.name if outlet else (link.title or "an unidentified source")
         return f"{who} ({role_words(link.role).lower()})"
 
-    if not change.dropped and not change.added:
+    if not change.similar:
+        counts = "different passages, shown one after the other"
+    elif not change.dropped and not change.added:
         counts = "the same words"
     else:
         counts = ", ".join(part for part in (

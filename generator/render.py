@@ -197,7 +197,7 @@ def environment() -> Environment:
                        host=lambda u: urlsplit(u).hostname or "", md_inline=md_inline,
                        status_words=words.status_words, role_words=words.role_words,
                        kind_words=words.kind_words, date_words=words.date_words,
-                       short_title=words.short_title)
+                       short_title=words.short_title, sentence=words.sentence)
     env.globals.update(words=words, prov=provenance)
     return env
 
@@ -250,6 +250,9 @@ def title_meta(text: str) -> str:
     return json.dumps(html.escape(text, quote=True), ensure_ascii=False)
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 @dataclass(frozen=True)
 class SiteText:
     """The site's own name and description (MkDocs' site_name and site_description): the home
@@ -270,6 +273,8 @@ class View:
         info_edit = self.info.edit_url if self.info is not None else ""
         self.edit_url = (info_edit if safe_url(info_edit) else "") or edit_url
         self.contact = self.info.contact if self.info is not None else ""
+        # An address is written to ("write to …"); anything else is the editors' own sentence.
+        self.contact_is_address = bool(safe_url(self.contact) or _EMAIL.match(self.contact))
         self.items = sorted(digest.items, key=lambda e: (_date_key(e.value), e.value.id))
         self.outlets = {e.value.id: e.value for e in digest.outlets}
         self.actors = {e.value.id: e.value for e in digest.actors}

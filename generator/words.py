@@ -114,3 +114,9 @@ def short_title(text: str, limit: int = 60) -> str:
     if " " in cut:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in a full stop (unless it already ends a sentence)."""
+    text = (text or "").rstrip()
+    return text if not text or text[-1] in ".!?…" else text + "."

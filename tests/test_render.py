@@ -218,3 +218,11 @@ def test_a_record_without_gists_shows_party_and_status_only(corpus):
     glance = glance[:glance.index("</ul>")]
     assert glance.count("<li") == 3 and "parallax-gist" not in glance
     assert "roads needed urgent repairs" not in glance
+
+
+def test_different_passages_are_shown_apart_and_a_cut_passage_as_a_difference():
+    from generator.provenance import SIMILAR, similarity
+
+    longer = "The minister said on Monday that the camp must close. He named no date."
+    assert similarity(longer, "the camp must close.") == 1.0  # cut from the longer one
+    assert similarity(longer, "Residents asked the UN for protection at once.") < SIMILAR
