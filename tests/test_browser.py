@@ -797,6 +797,9 @@ def test_items_page_is_a_table_sortable_by_date_party_and_status(tabs):
                                            "cs => cs.map(c => +c.dataset.value)")
         assert counts == sorted(counts)
         assert page.locator("th", has_text="Status").locator("button").count() == 1
+        titles = page.eval_on_selector_all(".parallax-items-title",
+                                           "els => els.map(e => e.getBoundingClientRect().width)")
+        assert min(titles) >= 140, (width, titles)  # titles never break letter by letter
         assert overflow(page) == []
 
 
