@@ -890,3 +890,17 @@ def test_menu_puts_readers_first_and_editors_apart(tabs):
         for name in EDITOR_PAGES:
             assert name not in about
         assert page.locator(".md-nav--primary").first.is_visible()
+
+
+def test_printing_opens_the_disclosures_and_closes_them_after(desktop, project):
+    digest = _digest(project)
+    record = _record(project, GOOD_ITEM)
+    outlet = next(e.value for e in digest.outlets if e.value.id == record.provenance[0].outlet)
+    page = desktop.open(f"items/{GOOD_ITEM}/")
+    description = page.locator(".parallax-chain-outlets dd", has_text=outlet.affiliation)
+    assert not description.is_visible()
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert description.is_visible()  # the outlet's description is on paper too
+    assert page.locator(".md-content details:not([open])").count() == 0
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    assert not description.is_visible()
