@@ -44,20 +44,25 @@ def link_excerpt(item, link) -> str:
     return ""
 
 
-def origin_parts(item, outlets: dict, actors: dict) -> list[str]:
-    """Who the text came through, nearest first, each name once; then who spoke."""
-    names: list[str] = []
+def origin_parts(item, outlets: dict, actors: dict) -> list[tuple[str, str]]:
+    """Who the text came through, nearest first, each name once, with a note where that link
+    was not found or not yet checked: (name, note)."""
+    parts: list[tuple[str, str]] = []
     for link in item.provenance:
         outlet = outlets.get(link.outlet)
         if outlet is not None:
             name = outlet.name
         elif link.role == "primary-statement":
-            continue  # the speakers below name the source of an original statement
+            continue  # the speakers name the source of an original statement
         else:
             name = "an unidentified source"
-        if not names or names[-1] != name:
-            names.append(name)
-    return names
+        note = {"not-located": "not found", "unverified": "not yet checked"}.get(link.status, "")
+        if parts and parts[-1][0] == name:
+            if parts[-1][1] and not note:  # one of its links was found: say nothing
+                parts[-1] = (name, "")
+            continue
+        parts.append((name, note))
+    return parts
 
 
 def speaker_names(item, actors: dict) -> list[str]:
