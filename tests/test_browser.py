@@ -904,3 +904,42 @@ def test_printing_opens_the_disclosures_and_closes_them_after(desktop, project):
     assert page.locator(".md-content details:not([open])").count() == 0
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
     assert not description.is_visible()
+
+
+# --- the bundled digest: every item meets the reader-first limits -----------------------------
+
+@pytest.fixture(scope="session")
+def bundled_url(tmp_path_factory):
+    """The repository's own digest (content/ and seeds/), built and served like the fixture."""
+    from conftest import ROOT
+
+    root = tmp_path_factory.mktemp("bundled")
+    build(ROOT / "mkdocs.yml", ROOT / "content", root / "site")
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+def test_every_bundled_item_shows_the_parties_early_and_few_words(browser, bundled_url):
+    from conftest import ROOT
+
+    digest, _ = load_content(ROOT / "content", ROOT)
+    assert digest.items
+    for width in WIDTHS:
+        tab = Tab(browser, bundled_url, width)
+        try:
+            for entry in digest.items:
+                page = tab.open(f"items/{entry.value.id}/")
+                [glance] = boxes(page, ".parallax-glance")
+                assert glance["top"] <= GLANCE_LIMIT[width], (width, entry.value.id, glance)
+                words = page.evaluate(VISIBLE_WORDS)
+                assert words <= WORD_LIMIT, (width, entry.value.id, words)
+                assert overflow(page) == [], (width, entry.value.id)
+                assert tab.outside == [] and tab.errors == [], (width, entry.value.id)
+        finally:
+            tab.context.close()
