@@ -943,3 +943,15 @@ def test_every_bundled_item_shows_the_parties_early_and_few_words(browser, bundl
                 assert tab.outside == [] and tab.errors == [], (width, entry.value.id)
         finally:
             tab.context.close()
+
+
+def test_a_party_in_the_glance_row_leads_to_its_full_position_opened(tabs, project):
+    record = _record(project, GOOD_ITEM)
+    sid = record.perspectives[0].stakeholder
+    for width in WIDTHS:
+        page = tabs[width].open(f"items/{GOOD_ITEM}/")
+        position = page.locator(f'.parallax-perspective[data-stakeholder="{sid}"] .parallax-position')
+        assert not position.is_visible()
+        page.locator(f'.parallax-glance > li[data-stakeholder="{sid}"] a').click()
+        assert position.is_visible()
+        assert position.inner_text().split()[:3] == record.perspectives[0].position.split()[:3]

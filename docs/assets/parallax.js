@@ -1,7 +1,8 @@
 /* Parallax: filter the home page's items by party and outlet. Without this script every item
    is listed; with it, the two selects narrow the list, a live region says how many remain, the
    choice is kept in the address (?party=…&outlet=…, so it can be shared), and an empty result
-   says so with a way back. Item tables sort by their columns; details open for printing. */
+   says so with a way back. Item tables sort by their columns; details open for printing, and a
+   party named in the at-a-glance row opens its full position. */
 (function () {
   function apply(form, remember) {
     var list = document.getElementById("parallax-items");
@@ -85,7 +86,16 @@
     opened.forEach(function (d) { d.open = false; });
     opened = [];
   });
-  function init() { initFilters(); initSorting(); }
+  // A party named in the at-a-glance row leads to its full position, opened.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var card = target && target.closest(".parallax-perspective");
+    var more = card && card.querySelector("details");
+    if (more) more.open = true;
+  }
+  window.addEventListener("hashchange", openTarget);
+  function init() { initFilters(); initSorting(); openTarget(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
