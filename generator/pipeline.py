@@ -213,7 +213,7 @@ class PendingFile(File):
 
 
 def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks=None,
-          drafts: bool = False) -> Stream:
+          drafts: bool = False, site=None) -> Stream:
     """Fork the generator; return the parent's stream (``start()`` it for the plan). ``checks``
     is the function that checks a digest (``check.run_checks`` unless given); ``drafts`` shows
     draft and reviewed records (``public.shown``)."""
@@ -229,7 +229,7 @@ def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks
         os.close(pages_r)
         os.close(verdict_r)
         _run(pages_w, lambda out: _generate(content, project_root, edit_url, folder, out,
-                                            verdict_w, checks, drafts))
+                                            verdict_w, checks, drafts, site))
     os.close(pages_w)
     os.close(verdict_w)
     # However MkDocs ends (Ctrl-C skips its error hooks), the folder does not outlive this process.
@@ -259,21 +259,21 @@ def _send(out, message) -> None:
 
 
 def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, out,
-              verdict_fd: int, checks, drafts: bool = False) -> None:
+              verdict_fd: int, checks, drafts: bool = False, site=None) -> None:
     """The renderer: load, send the plan, start the checker, then write every page."""
     import gc
 
     from .export import iter_json
     from .load import load_content
     from .public import shown
-    from .render import data_file_names, data_files, plan_site, record_files
+    from .render import SiteText, data_file_names, data_files, plan_site, record_files
 
     gc.disable()  # loading makes no cycles, and each collection would walk the growing digest
     digest, problems = load_content(content, project_root, jobs=2)
     gc.freeze()  # the digest stays to the end: later collections need not walk it
     gc.enable()  # rendering does make cycles (templates), which must not pile up
     site_digest = shown(digest, drafts)  # the checks see every record; the site what it shows
-    plan = plan_site(site_digest, edit_url)
+    plan = plan_site(site_digest, edit_url, site or SiteText())
     names = data_file_names()
     _send(out, ("plan", Plan([p for p, _ in plan] + names, record_files(site_digest))))
     checker = os.fork()

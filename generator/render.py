@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import lexicon as lex
+from . import provenance, words
 from .load import Digest, Located
 from .text import (FORBIDDEN, balanced_html, bidi_balanced, markdown_html, no_blank_lines,
                    paragraphs, plain, safe_url)
@@ -55,6 +56,17 @@ def json_script(data) -> Markup:
 
 def attr_id(text: str) -> str:
     return re.sub(r"[^a-z0-9-]", "", text.lower())
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")  # Python-Markdown's escapable signs
+
+
+def md_inline(text: str) -> Markup:
+    """Plain record text for a Markdown line (a heading the contents list picks up): one line,
+    HTML-escaped, every Markdown sign backslash-escaped, so it can only ever read as text."""
+    flat = " ".join(bidi_balanced(text or "").split())
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False).replace("&", "\x00"))
+    return Markup(escaped.replace("\x00", "&"))
 
 
 # --- URLs between pages ----------------------------------------------------------------------
@@ -96,7 +108,12 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, finalize=_finalize)
     env.filters.update(md=markdown_html, paragraphs=paragraphs, safe_url=safe_url,
-                       json_script=json_script, attr_id=attr_id, block=no_blank_lines)
+                       json_script=json_script, attr_id=attr_id, block=no_blank_lines,
+                       md_inline=md_inline,
+                       status_words=words.status_words, role_words=words.role_words,
+                       kind_words=words.kind_words, date_words=words.date_words,
+                       short_title=words.short_title, sentence=words.sentence)
+    env.globals.update(words=words, prov=provenance)
     return env
 
 
@@ -138,12 +155,31 @@ def title_meta(text: str) -> str:
     return json.dumps(html.escape(text, quote=True), ensure_ascii=False)
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class SiteText:
+    """The site's own name and description (MkDocs' site_name and site_description): the home
+    page's neutral wording when the digest has no content/digest.yaml."""
+
+    name: str = "Parallax digest"
+    description: str = ""
+
+
 class View:
     """The digest arranged for pages: lookups, orderings and indexes computed once."""
 
-    def __init__(self, digest: Digest, edit_url: str = ""):
+    def __init__(self, digest: Digest, edit_url: str = "", site: SiteText = SiteText()):
         self.digest = digest
-        self.edit_url = edit_url
+        self.site = site
+        # content/digest.yaml, where there is one: the topic, the seeds, where corrections go.
+        self.info = digest.info.value if digest.info is not None else None
+        info_edit = self.info.edit_url if self.info is not None else ""
+        self.edit_url = (info_edit if safe_url(info_edit) else "") or edit_url
+        self.contact = self.info.contact if self.info is not None else ""
+        # An address is written to ("write to …"); anything else is the editors' own sentence.
+        self.contact_is_address = bool(safe_url(self.contact) or _EMAIL.match(self.contact))
         self.items = sorted(digest.items, key=lambda e: (_date_key(e.value), e.value.id))
         self.outlets = {e.value.id: e.value for e in digest.outlets}
         self.actors = {e.value.id: e.value for e in digest.actors}
@@ -161,10 +197,8 @@ class View:
         self.glossary = sorted((e.value for e in digest.glossary), key=lambda g: g.term.casefold())
         self.timeline = sorted((e.value for e in digest.timeline), key=lambda t: t.date)
         self.terms = lex.compile_lexicon(e.value for e in digest.lexicon)
-        self.item_dates = [e.value.date.value for e in self.items if e.value.date]
-        self.timeline_years = sorted({d[:4] for d in [t.date for t in self.timeline]
-                                      + self.item_dates})
         self.seeds = _seed_pages(self)
+        self.seed_by_file = {s["file"]: s for s in self.seeds}
         self._excerpts: dict[tuple[str, str], Markup] = {}
 
     def perspectives(self, item):
@@ -204,6 +238,10 @@ class View:
         """On how many items the party has a stated or general position."""
         return sum(pv.status != "no-statement-found" for _, pv in self.by_stakeholder.get(sid, []))
 
+    def entry_kinds(self, entries) -> list[str]:
+        """The outlet kinds the listed items' chains name, in a stable order (for the legend)."""
+        return sorted({kind for e in entries for kind in self.outlet_kinds(e.value)})
+
     def outlet_kinds(self, item):
         kinds = [self.outlets[link.outlet].kind for link in item.provenance
                  if link.outlet in self.outlets]
@@ -217,28 +255,29 @@ class View:
             self._excerpts[key] = highlight(item.seed.excerpt, item.framing, self.terms)
         return self._excerpts[key]
 
+    def seed(self, item) -> dict:
+        """What is known of the seed page an item comes from (title, publisher, note)."""
+        return self.seed_by_file[item.seed.file]
+
     def summary_line(self, item) -> str:
         return first_sentence(item.summary) if item.summary else ""
 
 
 def _seed_pages(view: View) -> list[dict]:
-    """For each seed file: its title, and the page and outlet it was taken from, where known.
-
-    ``digest.yaml``'s `seeds` entry says it (ingest fills it from the page itself); without one,
-    the seed-page link gives the outlet and, when it is the page's and not the item's own link
-    (which carries the item's headline), the title and address."""
-    info = view.digest.info.value if view.digest.info is not None else None
-    listed = {s.file: s for s in info.seeds} if info is not None else {}
+    """For each seed file: its title, and the page and outlet it was taken from, where known
+    (content/digest.yaml first, then the items' seed-page links)."""
+    listed = {s.file: s for s in (view.info.seeds if view.info is not None else [])}
     seeds: dict[str, dict] = {}
+    for s in (view.info.seeds if view.info is not None else []):
+        seeds[s.file] = {"file": s.file, "title": s.title, "url": s.url if safe_url(s.url) else "",
+                         "outlet": view.outlets.get(s.publisher), "note": s.note,
+                         "accessed": s.accessed, "count": 0}
     for e in view.items:
         item = e.value
         entry = listed.get(item.seed.file)
-        info = seeds.get(item.seed.file)
-        if info is None:
-            info = seeds[item.seed.file] = {
-                "file": item.seed.file, "title": entry.title if entry else "",
-                "url": entry.url if entry else "", "count": 0,
-                "outlet": view.outlets.get(entry.publisher) if entry else None}
+        info = seeds.setdefault(item.seed.file, {"file": item.seed.file, "title": "", "url": "",
+                                                 "outlet": None, "note": "", "accessed": "",
+                                                 "count": 0})
         info["count"] += 1
         for link in item.provenance[:1]:
             if link.role == "seed-page" and entry is None:
@@ -335,60 +374,18 @@ def json_ld(view: View, item) -> dict:
     return data
 
 
-# --- timeline SVG ----------------------------------------------------------------------------
+# --- timeline ------------------------------------------------------------------------------
 
-def timeline_svg(view: View, events=None, width: int = 960) -> Markup:
-    """A build-time SVG of dated events (labelled: ``events``, by default all of them) on the
-    axis of the whole digest, and the items (counted per month). The axis spans every event and
-    item, so the pages of a long timeline share one scale."""
-    events = list(view.timeline if events is None else events)
-    item_dates = view.item_dates
-    years = view.timeline_years
-    if not years:
-        return Markup("")
-    first, last = int(years[0]), int(years[-1]) + 1
-    span = max(last - first, 1)
-    left, right = 60, width - 20
-
-    def x(value: str) -> float:
-        y, m, d = (value.split("-") + ["07", "15"])[:3] if len(value) == 4 else \
-            (value.split("-") + ["15"])[:3]
-        frac = (int(y) - first) + (int(m) - 1) / 12 + (int(d) - 1) / 365
-        return round(left + (right - left) * frac / span, 1)
-
-    rows = len(events)
-    height = 90 + 18 * rows
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="parallax-timeline-svg" role="img" '
-             f'aria-labelledby="timeline-title" viewBox="0 0 {width} {height}" width="100%">',
-             '<title id="timeline-title">Timeline of dated events and items</title>',
-             f'<line x1="{left}" y1="40" x2="{right}" y2="40" stroke="currentColor"/>']
-    step = max(1, span // 12)
-    for year in range(first, last + 1, step):
-        xx = x(str(year)) if year < last else right
-        parts.append(f'<line x1="{xx}" y1="34" x2="{xx}" y2="46" stroke="currentColor"/>'
-                     f'<text x="{xx}" y="28" font-size="11" text-anchor="middle" '
-                     f'fill="currentColor">{year}</text>')
-    months: dict[str, int] = {}
-    for d in item_dates:
-        months[d[:7]] = months.get(d[:7], 0) + 1
-    for month, count in sorted(months.items()):
-        xx = x(month if len(month) == 7 else month + "-06")
-        h = min(4 + 3 * count, 30)
-        parts.append(f'<rect x="{xx - 2}" y="{46}" width="4" height="{h}" fill="currentColor">'
-                     f'<title>{escape(month)}: {count} item(s)</title></rect>')
-    for n, t in enumerate(events):
-        xx = x(t.date)
-        yy = 90 + 18 * n
-        anchor = "end" if xx > width * 0.6 else "start"
-        dx = -6 if anchor == "end" else 6
-        label = t.event if len(t.event) <= 70 else t.event[:69] + "…"
-        parts.append(f'<g><line x1="{xx}" y1="40" x2="{xx}" y2="{yy - 4}" stroke="currentColor" '
-                     f'stroke-dasharray="2 2" opacity="0.5"/><circle cx="{xx}" cy="{yy - 4}" r="3" '
-                     f'fill="currentColor"/><text x="{xx + dx}" y="{yy}" font-size="11" '
-                     f'text-anchor="{anchor}" fill="currentColor">{escape(t.date)}: '
-                     f'{escape(label)}</text></g>')
-    parts.append("</svg>")
-    return Markup(balanced_html("".join(parts)))
+def timeline_rows(view: View) -> list[dict]:
+    """The dated events and the items, in one list, oldest first (events before items on the
+    same date): the vertical timeline, grouped by year and month on its pages."""
+    rows = [{"date": t.date, "event": t} for t in view.timeline]
+    rows += [{"date": e.value.date.value, "entry": e} for e in view.items if e.value.date]
+    for row in rows:
+        row["year"] = row["date"][:4]
+        row["month"] = row["date"][:7] if len(row["date"]) >= 7 else row["date"][:4]
+    return sorted(rows, key=lambda r: (r["date"], "entry" in r,
+                                       r["entry"].value.id if "entry" in r else ""))
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -453,12 +450,13 @@ def render_handout(view: View, entry: Located) -> Page:
                    title=title_meta(f"Handout: {display_title(item)}"), pack=False)
 
 
-def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[], str]]]:
+def plan_site(digest: Digest, edit_url: str = "",
+              site: SiteText = SiteText()) -> list[tuple[str, Callable[[], str]]]:
     """Every generated page of the site, in a stable order: its path, and how to render it.
 
     The paths are known at once; each page is rendered only when asked for, so a caller can
     hand the list of pages to MkDocs before any of them is rendered (see ``site``)."""
-    view = View(digest, edit_url)
+    view = View(digest, edit_url, site)
     plan: list[tuple[str, Callable[[], str]]] = []
 
     def add(template: str, path: str, **context) -> None:
@@ -484,14 +482,13 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
                   RECORD_PAGES["outlets"][0].format(oid),
                   outlet=outlet, entries=lambda c, n: c, title=title_meta(outlet.name))
     add("stakeholders.md.j2", "stakeholders/index.md", view=view,
-        title=title_meta("Stakeholders"))
+        title=title_meta("Parties"))
     for sh in view.stakeholder_list:
         add_pages("stakeholder.md.j2", view.by_stakeholder.get(sh.id, []),
                   RECORD_PAGES["stakeholders"][0].format(sh.id), sh=sh, rows=lambda c, n: c,
                   title=title_meta(sh.name))
     add("glossary.md.j2", "glossary.md", view=view, title=title_meta("Glossary"))
-    add_pages("timeline.md.j2", view.timeline, "timeline/index.md", events=lambda c, n: c,
-              svg=lambda c, n: timeline_svg(view, c),
+    add_pages("timeline.md.j2", timeline_rows(view), "timeline/index.md", rows=lambda c, n: c,
               title=lambda c, n: title_meta("Timeline" if n == 1 else f"Timeline, page {n}"))
     add_pages("coverage.md.j2", view.items, "coverage/index.md", entries=lambda c, n: c,
               title=title_meta("Coverage"))
@@ -501,6 +498,10 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
               title=title_meta("What could not be verified"))
     add("research.md.j2", "methodology/research.md", sections=research_sections(digest.research),
         title=title_meta("How this digest was researched"))
+    fixes = sorted(((c, e) for e in view.items for c in e.value.corrections),
+                   key=lambda row: (row[0].date, row[1].value.id), reverse=True)
+    add_pages("corrections.md.j2", fixes, "methodology/corrections.md", 100, rows=lambda c, n: c,
+              title=title_meta("Corrections"))
     plan.append(("methodology/checks.md", lambda: render_checks().text))
     plan.append(("guides/record-reference.md", lambda: render_reference().text))
     for e in view.items:
@@ -512,9 +513,9 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
     return plan
 
 
-def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
+def render_site(digest: Digest, edit_url: str = "", site: SiteText = SiteText()) -> list[Page]:
     """Every generated page of the site, rendered, in a stable order."""
-    return [Page(path, render()) for path, render in plan_site(digest, edit_url)]
+    return [Page(path, render()) for path, render in plan_site(digest, edit_url, site)]
 
 
 _SECTION = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.M)

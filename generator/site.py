@@ -34,7 +34,7 @@ from .load import load_content
 from .pipeline import REFUSED
 from .problems import has_errors
 from .public import shown
-from .render import data_files, output_path, plan_site, record_files
+from .render import SiteText, data_files, output_path, plan_site, record_files
 from .sitedir import copy_file, make_private_dir, sweep, write_file
 
 log = logging.getLogger("mkdocs.plugins.parallax")
@@ -118,7 +118,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self._report(run_checks(digest, problems))
         digest = shown(digest, self.drafts)
         self.item_count = len(digest.items)
-        pages = plan_site(digest, self.config.edit_url)
+        pages = plan_site(digest, self.config.edit_url, _site_text(config))
         made = [(path, render()) for path, render in pages]
         made += list(data_files(digest).items())
         _refuse_clashes(theirs, [p for p, _ in made] + [p for p, _ in record_files(digest)],
@@ -139,7 +139,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         theirs = _owners(files)
         self.stream = stream = pipeline.start(self.content, self.project_root,
                                               self.config.edit_url, self.config.strict,
-                                              run_checks, self.drafts)
+                                              run_checks, self.drafts, _site_text(config))
         stream.on_verdict = self.show if self.show is not None else self._log
         try:
             plan = stream.start()
@@ -284,6 +284,10 @@ def _refuse_clashes(owners: dict[str, str], paths: list[str], config) -> None:
             raise PluginError(f"two files claim the output path {dest}: {owners[dest]} and "
                               f"{path} (generated); rename one")
         owners[dest] = path
+
+
+def _site_text(config) -> SiteText:
+    return SiteText(config.site_name or SiteText.name, config.site_description or "")
 
 
 def docs_dir(config_file: Path) -> Path:

@@ -13,6 +13,10 @@ from generator.load import load_content
 
 from conftest import PARALLAX, ROOT, active_parts, tree
 
+from conftest import GOOD_ITEM
+
+RTL_ITEM = "river-path-budget-moved-to-road-repairs"
+
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PARALLAX_UPDATE_GOLDEN") == "1"
 
@@ -157,3 +161,89 @@ def test_the_dataset_written_in_pieces_is_the_one_json_dumps_writes():
         assert digest.items
         expected = json.dumps(dataset(digest), indent=2, ensure_ascii=False) + "\n"
         assert to_json(digest) == expected
+
+
+# --- reader-first pages ----------------------------------------------------------------------
+
+def test_word_diff_marks_dropped_and_added_words_and_escapes_them():
+    from generator.provenance import word_diff
+
+    old = "The group <b>said</b> on Monday that talks would resume."
+    new = "The terrorist group said talks would resume, a source added."
+    html, dropped, added = word_diff(old, new)
+    out = str(html)
+    assert active_parts(out) == [] and "<b>" not in out and "&lt;b&gt;said&lt;/b&gt;" in out
+    assert '<ins><span class="parallax-sr">added: </span>terrorist</ins>' in out
+    assert "<del>" in out
+    # dropped: "<b>said</b> on Monday that", "resume."; added: "terrorist", "said",
+    # "resume, a source added."
+    assert dropped == 5 and added == 6
+    same, d, a = word_diff("a  b\nc", "a b c")
+    assert (str(same), d, a) == ("a b c", 0, 0)
+
+
+def test_codes_and_dates_in_words():
+    from generator import words
+
+    assert words.status_words("general-position") == "General position"
+    assert words.status_words("not-located") == "Not located"
+    assert words.status_words("some-new-code") == "Some new code"
+    assert words.role_words("seed-page") == "Seed page"
+    assert words.kind_words("state-media") == "State media"
+    assert words.date_words("2011-04-18") == "18 April 2011"
+    assert words.date_words("2011-04") == "April 2011" and words.date_words("2011") == "2011"
+    assert words.accessed_words(["2024-04-20", "", "2024-04-01", "2024-04-20"]) == \
+        "Accessed between 1 April 2024 and 20 April 2024."
+    assert words.accessed_words(["", ""]) == ""
+    assert words.short_title("one two three four", 12) == "one two…"
+
+
+@pytest.mark.parametrize("text", ["*x* _y_ [a](https://e.org) {: #id onclick=x }",
+                                  "<script>alert(1)</script> # h ## \\", "`code` ![i](x.png)"])
+def test_record_text_in_a_markdown_heading_stays_text(text):
+    import markdown
+
+    out = markdown.markdown("## " + render.md_inline(text) + " { #h }",
+                            extensions=["attr_list", "toc"])
+    assert active_parts(out) == [] and "<a" not in out and "<em" not in out and "<img" not in out
+    assert out.startswith('<h2 id="h">')
+
+
+def test_home_without_digest_yaml_falls_back_to_the_site_config(corpus):
+    (corpus.content / "digest.yaml").unlink()
+    digest, _ = load_content(corpus.content, corpus.root)
+    site = render.SiteText("A digest of the river path", "Balanced context for one page.")
+    pages = {p.path: p.text for p in render.render_site(digest, site=site)}
+    assert "# A digest of the river path\n" in pages["index.md"]
+    assert "Balanced context for one page." in pages["index.md"]
+    assert "seeds/" not in pages["index.md"]
+    item = pages[f"items/{GOOD_ITEM}.md"]
+    assert "have not published an address for corrections" in item
+    assert "parallax-suggest" not in item
+
+
+def test_suggest_a_correction_goes_to_the_digest_edit_url(corpus):
+    info = corpus.read("digest.yaml")
+    info["edit_url"] = "https://code.example.org/digest/edit/main/"
+    corpus.write("digest.yaml", info)
+    digest, _ = load_content(corpus.content, corpus.root)
+    item = {p.path: p.text for p in render.render_site(digest)}[f"items/{GOOD_ITEM}.md"]
+    assert (f'class="parallax-suggest" href="https://code.example.org/digest/edit/main/'
+            f'content/items/{GOOD_ITEM}.yaml"') in item
+
+
+def test_a_record_without_gists_shows_party_and_status_only(corpus):
+    digest, _ = load_content(corpus.content, corpus.root)
+    item = {p.path: p.text for p in render.render_site(digest)}[f"items/{RTL_ITEM}.md"]
+    glance = item[item.index('<ul class="parallax-glance">'):]
+    glance = glance[:glance.index("</ul>")]
+    assert glance.count("<li") == 3 and "parallax-gist" not in glance
+    assert "roads needed urgent repairs" not in glance
+
+
+def test_different_passages_are_shown_apart_and_a_cut_passage_as_a_difference():
+    from generator.provenance import SIMILAR, similarity
+
+    longer = "The minister said on Monday that the camp must close. He named no date."
+    assert similarity(longer, "the camp must close.") == 1.0  # cut from the longer one
+    assert similarity(longer, "Residents asked the UN for protection at once.") < SIMILAR
