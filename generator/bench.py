@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from . import yamlio
-from .synthetic import write_content
+from .synthetic import record_stats, write_content
 
 # A child process running the command line, with this Python and this generator.
 CLI = [sys.executable, "-c", "from generator.cli import main; main()"]
@@ -227,6 +227,18 @@ def _peak(result: dict) -> float:
     return round(result["total_memory_mb"] or result["peak_memory_mb"], 1)
 
 
+def record_sizes(project: Path, source: Path) -> dict:
+    """The synthetic records' mean size in bytes (all of them), beside the bundled items'
+    (``source``'s content), and the shape of both (``synthetic.record_stats``; the synthetic
+    shape from the first hundred records, which hold every shape)."""
+    items = sorted((project / "content" / "items").glob("*.yaml"))
+    bundled = record_stats(sorted((source / "content" / "items").glob("*.yaml")))
+    return {"record_bytes_mean": round(sum(p.stat().st_size for p in items) / len(items))
+            if items else 0,
+            "bundled_record_bytes_mean": bundled.get("bytes_mean", 0),
+            "record_shape": record_stats(items[:100]), "bundled_record_shape": bundled}
+
+
 def mkdocs_only_project(project: Path) -> Path:
     """A configuration that builds the rendered Markdown and docs/ with MkDocs alone."""
     rendered, docs = project / "rendered", project / "only-docs"
@@ -333,6 +345,7 @@ def bench(records: int, source: Path, reference: int = 100, keep: Path | None = 
         project = make_project(work / "project", records, source)
         setup = time.perf_counter() - started
         result: dict = {"records": records, "machine": machine()}
+        result.update(record_sizes(project, source))
         stage = generator_stage(project)
         result.update(stage)
         build = full_build(project)

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.synthetic import write_content
+from generator.synthetic import record_stats, write_content
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"records", "generator_seconds", "generator_records_per_second", "build_seconds",
@@ -51,3 +51,30 @@ def test_synthetic_content_is_deterministic(tmp_path):
     for path in sorted((tmp_path / "a").rglob("*.*")):
         twin = tmp_path / "b" / path.relative_to(tmp_path / "a")
         assert path.read_bytes() == twin.read_bytes(), path
+
+
+def test_synthetic_records_are_as_large_as_the_bundled_items(tmp_path):
+    bundled = record_stats(sorted((ROOT / "content" / "items").glob("*.yaml")))
+    write_content(tmp_path, 20)  # two cycles of the ten record shapes
+    synthetic = record_stats(sorted((tmp_path / "content" / "items").glob("*.yaml")))
+    assert bundled["records"] and synthetic["records"] == 20
+    for key in ("bytes_mean", "perspectives_mean", "sources_per_perspective",
+                "provenance_links_mean"):
+        assert abs(synthetic[key] / bundled[key] - 1) <= 0.15, (key, synthetic[key], bundled[key])
+    # The newer fields are there in the same measure: a gist for every perspective that has one
+    # in the bundled items, questions with guidance, located excerpts, search logs.
+    for key in ("gists_per_perspective", "questions_with_guidance_mean", "excerpts_mean",
+                "search_log_entries_mean"):
+        assert synthetic[key] >= 0.85 * bundled[key], (key, synthetic[key], bundled[key])
+
+
+def test_record_stats_measures_files(tmp_path):
+    (tmp_path / "a.yaml").write_text(
+        "id: a\nperspectives:\n- gist: g\n  sources: [{title: t}, {title: u}]\n- sources: []\n"
+        "provenance:\n- excerpt: e\n  search_log: [x, y]\n- note: n\n"
+        "questions:\n- plain?\n- {question: q, guidance: g}\n", encoding="utf-8")
+    size = (tmp_path / "a.yaml").stat().st_size
+    assert record_stats([tmp_path / "a.yaml"]) == {
+        "records": 1, "bytes_mean": size, "perspectives_mean": 2, "sources_per_perspective": 1,
+        "provenance_links_mean": 2, "gists_per_perspective": 0.5,
+        "questions_with_guidance_mean": 1, "excerpts_mean": 1, "search_log_entries_mean": 2}
