@@ -29,8 +29,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import pipeline
-from .check import run_checks
-from .load import load_content
+from .cache import Cache, open_cache
 from .problems import has_errors
 from .render import data_files, plan_site, record_files
 
@@ -61,6 +60,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.copy_error: str | None = None
         self.spill = None  # HTML of converted pages, until MkDocs writes them
         self.item_count = 0  # items in the last build
+        self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
 
     # The presence of on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
     def on_startup(self, *, command, dirty):
@@ -77,6 +77,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         root = Path(config.config_file_path or ".").parent
         self.content = (root / self.config.content).resolve()
         self.project_root = root.resolve()
+        if self.cache is None or self.cache.folder != open_cache(self.project_root).folder:
+            self.cache = open_cache(self.project_root)
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.config.build_epoch))
         watch = config.setdefault("watch", [])
         for folder in (self.content, self.project_root / "seeds"):
@@ -103,9 +105,9 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if self.command != "serve" and pipeline.available():
             return self._files_forked(files, config)
         serving = self.command == "serve"
-        digest, problems = load_content(self.content, self.project_root,
-                                        cache=self.records if serving else None)
-        self._report(run_checks(digest, problems))
+        digest, problems = self.cache.load(self.content, self.project_root,
+                                           memo=self.records if serving else None)
+        self._report(self.cache.check(digest, problems))
         self.item_count = len(digest.items)
         pages = plan_site(digest, self.config.edit_url)
         made = [(path, render()) for path, render in pages]
@@ -125,7 +127,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self._close_stream()
         self.stream = stream = pipeline.start(self.content, self.project_root,
                                               self.config.edit_url, self.config.strict,
-                                              run_checks)
+                                              cache=self.cache)
         stream.on_verdict = self.show if self.show is not None else self._log
         try:
             plan = stream.start()
