@@ -28,6 +28,7 @@ the cache off.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -122,7 +123,7 @@ def _write_json(path: Path, top: Path, data) -> bool:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
             os.replace(tmp, path)
         except BaseException:
             try:
@@ -206,7 +207,13 @@ class Cache:
             return _load.load_content(root, project_root, cache=memo, jobs=jobs)
         if jobs > 1 and self._warm(Path(root)):
             jobs = 1  # kept data is read faster here than a helper can send it
-        return _load.load_content(root, project_root, cache=memo, jobs=jobs, read=self.read)
+        collecting = gc.isenabled()
+        gc.disable()  # loading makes no cycles, and each collection would walk the growing digest
+        try:
+            return _load.load_content(root, project_root, cache=memo, jobs=jobs, read=self.read)
+        finally:
+            if collecting:
+                gc.enable()
 
     def _warm(self, root: Path) -> bool:
         """True when the kept results cover at least half of the item files."""
