@@ -163,6 +163,7 @@ class Cache:
         self.hashes: dict[str, str] = {}  # display path -> hash of the text read in this process
         self._code: str | None = None
         self._results: dict | None = None  # text hash -> [key, problems], as last saved
+        self._ready: dict[Path, bool] = {}  # record folders made, and not links
 
     @property
     def code(self) -> str:
@@ -194,11 +195,44 @@ class Cache:
             doc = yamlio.parse(text, display)
         except yamlio.YamlProblem as exc:
             return None, [Problem(display, exc.line, exc.code, exc.message)]
-        if _plain(doc.data):
-            _write_json(self._entry(digest), self.folder,
-                        {"format": FORMAT, "code": self.code, "data": doc.data})
+        # The quick reader gives only JSON's kinds of data (text keys; text, whole numbers,
+        # booleans, null); what the careful reader gives is looked at first.
+        if doc.lines is None or _plain(doc.data):
+            self._keep(digest, doc.data)
         # The text is kept either way, so that the checks can find its hash again.
         return yamlio.Document(doc.path, doc.data, doc.lines, text), []
+
+    def _keep(self, digest: str, data) -> None:
+        """Write one record's data, whole; quietly nothing where that cannot be done."""
+        sub = self.folder / "records" / digest[:2]
+        ready = self._ready.get(sub)
+        if ready is None:
+            try:
+                sub.mkdir(parents=True, exist_ok=True)
+                ready = _unlinked(sub, self.folder)
+            except OSError:
+                ready = False
+            self._ready[sub] = ready
+        if not ready:
+            return
+        tmp = sub / f".tmp-{os.getpid()}-{digest}"
+        try:
+            text = json.dumps({"format": FORMAT, "code": self.code, "data": data},
+                              ensure_ascii=False, separators=(",", ":"))
+            try:
+                tmp.unlink()  # left by a run of the same process id that was killed
+            except FileNotFoundError:
+                pass
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                         0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, sub / f"{digest}.json")
+        except (OSError, ValueError, TypeError, RecursionError):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
 
     def load(self, root: Path, project_root: Path | None = None, memo: dict | None = None,
              jobs: int = 1):
@@ -305,7 +339,8 @@ class Cache:
                 continue
             for entry in sub.iterdir():
                 digest_ = entry.name.removesuffix(".json")
-                if entry.name.endswith(".json") and _HASH.match(digest_) and digest_ not in used:
+                stale = entry.name.startswith(".tmp-")  # left by a run that was killed
+                if stale or entry.name.endswith(".json") and _HASH.match(digest_) and digest_ not in used:
                     try:
                         entry.unlink()
                     except OSError:
