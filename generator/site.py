@@ -7,6 +7,8 @@ every page as a generated file: nothing is ever written into ``content/``.
   second core (``pipeline``), and MkDocs converts each page as soon as the child has written it
   to a private temporary folder; with ``PARALLAX_JOBS=1``, or where there is no ``fork``, pages
   are rendered in this process and handed to MkDocs in memory.
+- Both load and check through the check cache (``cache``, ``.parallax-cache/``): a record whose
+  text, registries and seed file are unchanged is neither parsed nor checked again.
 - ``mkdocs serve``: records are parsed again only when their file changed, and pages are kept
   as files in a folder of the plugin's own, rewritten only when their text changes, so that
   ``mkdocs serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
