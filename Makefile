@@ -64,4 +64,4 @@ schema: install
 	$(BIN)/parallax schema --out schema
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache .parallax-cache

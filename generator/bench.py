@@ -10,15 +10,22 @@ measures, in this order:
    Markdown beside ``docs/``, the same configuration less the ``parallax`` plugin, in a child
    process. Builds 2 and 3 run with the same Python in the same run, so their ratio compares like
    with like on a busy machine too;
-4. the size of the largest item page and of the largest listing page in the built site, and the
+4. the floor: MkDocs and the same theme building one plain Markdown page of about 3 KB per
+   record (not in the navigation) in a project of its own, what any site of that many pages
+   costs;
+5. ``parallax check`` in a child process three times: with no cache (cold), again on the
+   unchanged tree (warm), and after an edit to one record (warm, one record changed);
+6. the size of the largest item page and of the largest listing page in the built site, and the
    largest item page of a small reference digest built the same way (a page must not grow with
    the digest);
-5. optionally, under ``mkdocs serve --dirty`` (``make serve``) on a digest of its own size, the
+7. optionally, under ``mkdocs serve --dirty`` (``make serve``) on a digest of its own size, the
    seconds from saving an edit to one record until the served page shows it; and the same under
    a plain ``mkdocs serve``, which rebuilds every page.
 
 Wall-clock time is what a reader waits for; the CPU time of each step is given beside it, since a
-machine shared with other work stretches the first and not the second.
+machine shared with other work stretches the first and not the second. Each build and each
+check starts without the check cache (``.parallax-cache/``) unless said otherwise. When stderr is
+a terminal, a line there says which step is running.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from pathlib import Path
 
 from . import yamlio
 from .sitedir import copy_file, copy_tree, write_file
-from .synthetic import write_content
+from .synthetic import record_stats, write_content
 
 # A child process running the command line, with this Python and this generator.
 CLI = [sys.executable, "-c", "from generator.cli import main; main()"]
@@ -228,6 +235,97 @@ def _peak(result: dict) -> float:
     return round(result["total_memory_mb"] or result["peak_memory_mb"], 1)
 
 
+def record_sizes(project: Path, source: Path) -> dict:
+    """The synthetic records' mean size in bytes (all of them), beside the bundled items'
+    (``source``'s content), and the shape of both (``synthetic.record_stats``; the synthetic
+    shape from the first hundred records, which hold every shape)."""
+    items = sorted((project / "content" / "items").glob("*.yaml"))
+    bundled = record_stats(sorted((source / "content" / "items").glob("*.yaml")))
+    return {"record_bytes_mean": round(sum(p.stat().st_size for p in items) / len(items))
+            if items else 0,
+            "bundled_record_bytes_mean": bundled.get("bytes_mean", 0),
+            "record_shape": record_stats(items[:100]), "bundled_record_shape": bundled}
+
+
+CACHE_DIR = ".parallax-cache"
+FLOOR_PAGE_BYTES = 3000
+
+
+def clear_cache(project: Path) -> None:
+    """Remove the project's check cache, so that the next step starts cold."""
+    shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
+
+
+def progress(message: str) -> None:
+    """Say which step is running, on one line of stderr, when stderr is a terminal."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r\033[Kparallax bench: {message}")
+        sys.stderr.flush()
+
+
+def floor_page(k: int) -> str:
+    """Plain Markdown of about FLOOR_PAGE_BYTES: a heading, paragraphs with emphasis and a
+    link, a list; what an ordinary documentation page holds."""
+    import random
+
+    from .synthetic import _Text
+
+    text = _Text(random.Random(k))
+    parts = [f"# Page {k}\n", text.paragraph(3),
+             f"See *the report* on [page {k}](https://example.org/report/{k}).\n",
+             "## Details\n", "\n".join(f"- {text.sentence(8)}" for _ in range(4)) + "\n"]
+    while sum(len(x) + 1 for x in parts) < FLOOR_PAGE_BYTES:
+        parts.append(text.paragraph(2))
+    return "\n".join(parts) + "\n"
+
+
+def floor_project(folder: Path, records: int, source: Path) -> Path:
+    """A project that MkDocs builds with this project's theme and Markdown settings (less the
+    ``parallax`` plugin): a home page and ``records`` plain pages of about 3 KB, left out of the
+    navigation. Returns its configuration file."""
+    config = yamlio.parse((source / "mkdocs.yml").read_text(encoding="utf-8"), "mkdocs.yml").data
+    docs = folder / "docs"
+    copy_tree(source / config.get("docs_dir", "docs") / "assets", docs / "assets")
+    write_file(docs / "index.md", "# Floor\n\nA site of plain pages.\n", sync=False)
+    for k in range(records):
+        page = docs / "pages" / f"{k // 1000:03d}" / f"page-{k:06d}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        write_file(page, floor_page(k), sync=False)
+    config["plugins"] = [p for p in config.get("plugins", [])
+                         if not (p == "parallax" or (isinstance(p, dict) and "parallax" in p))]
+    config.pop("watch", None)
+    config.update(docs_dir="docs", site_dir="site", nav=[{"Home": "index.md"}])
+    write_file(folder / "mkdocs.yml", yamlio.dump(config), sync=False)
+    return folder / "mkdocs.yml"
+
+
+def check_runs(project: Path, item: str) -> dict:
+    """``parallax check`` three times: cold (no cache), warm (the tree unchanged), and warm after
+    an edit to ``item``'s record (its neutral title, a change no check objects to)."""
+    command = [*CLI, "check", "--content", "content"]
+    clear_cache(project)
+    cold = measured(command, project)
+    warm = measured(command, project)
+    record = project / "content" / "items" / f"{item}.yaml"
+    text = record.read_text(encoding="utf-8")
+    # The new title, then the old one made a comment: the record stays valid YAML.
+    write_file(record, text.replace("neutral_title: ", "neutral_title: 'Edited for the bench' #", 1),
+               sync=False)
+    try:
+        edit = measured(command, project)
+    finally:
+        write_file(record, text, sync=False)
+        clear_cache(project)
+    return {"check_cold_seconds": round(cold["seconds"], 2),
+            "check_cold_cpu_seconds": round(cold["cpu_seconds"], 2),
+            "check_warm_seconds": round(warm["seconds"], 2),
+            "check_warm_cpu_seconds": round(warm["cpu_seconds"], 2),
+            "check_warm_edit_seconds": round(edit["seconds"], 2),
+            "check_warm_edit_cpu_seconds": round(edit["cpu_seconds"], 2),
+            "check_warm_ratio": round(warm["seconds"] / cold["seconds"], 3),
+            "check_warm_edit_ratio": round(edit["seconds"] / cold["seconds"], 3)}
+
+
 def mkdocs_only_project(project: Path) -> Path:
     """A configuration that builds the rendered Markdown and docs/ with MkDocs alone."""
     rendered, docs = project / "rendered", project / "only-docs"
@@ -344,13 +442,22 @@ def bench(records: int, source: Path, reference: int = 100, keep: Path | None = 
         project = make_project(work / "project", records, source)
         setup = time.perf_counter() - started
         result: dict = {"records": records, "machine": machine()}
+        result.update(record_sizes(project, source))
+        progress(f"generator stage, {records} records")
         stage = generator_stage(project)
         result.update(stage)
+        progress("parallax build")
+        clear_cache(project)
         build = full_build(project)
+        progress("parallax render --out")
         render = run([*CLI, "render", "--content", "content", "--out", "rendered", "--drafts"],
                      project)
+        progress("MkDocs alone, the same pages")
         only = measured([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict",
                          "-f", str(mkdocs_only_project(project)), "-d", "site-only"], project)
+        progress(f"the floor: MkDocs, {records} plain pages")
+        floor = measured([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f",
+                          str(floor_project(work / "floor", records, source))], work / "floor")
         result.update({
             "build_seconds": round(build["seconds"], 2),
             "build_cpu_seconds": round(build["cpu_seconds"], 2),
@@ -358,13 +465,21 @@ def bench(records: int, source: Path, reference: int = 100, keep: Path | None = 
             "mkdocs_only_cpu_seconds": round(only["cpu_seconds"], 2),
             "build_ratio": round(build["seconds"] / only["seconds"], 3),
             "build_cpu_ratio": round(build["cpu_seconds"] / only["cpu_seconds"], 3),
+            "mkdocs_floor_seconds": round(floor["seconds"], 2),
+            "mkdocs_floor_cpu_seconds": round(floor["cpu_seconds"], 2),
+            "floor_ratio": round(build["seconds"] / floor["seconds"], 3),
+            "floor_cpu_ratio": round(build["cpu_seconds"] / floor["cpu_seconds"], 3),
             "render_out_seconds": round(render["seconds"], 2),
             "peak_memory_mb": _peak(build),
             "peak_process_memory_mb": round(build["peak_memory_mb"], 1),
             "mkdocs_only_peak_memory_mb": _peak(only),
         })
+        shutil.rmtree(work / "floor", ignore_errors=True)
+        progress("parallax check: cold, warm, warm after an edit")
+        result.update(check_runs(project, f"item-{min(3, records - 1):06d}"))
         result.update(page_sizes(project / "site"))
         if reference and reference < records:
+            progress(f"reference digest, {reference} records")
             small = make_project(work / "reference", reference, source)
             full_build(small)
             ref = page_sizes(small / "site")["largest_item_page_bytes"]
@@ -372,6 +487,7 @@ def bench(records: int, source: Path, reference: int = 100, keep: Path | None = 
                            "reference_largest_item_page_bytes": ref,
                            "item_page_growth": round(result["largest_item_page_bytes"] / ref, 4)})
         if serve:
+            progress(f"mkdocs serve, {serve} records")
             live = make_project(work / "serve", serve, source)
             dirty = serve_edit(live, "item-000001", dirty=True)
             full = serve_edit(live, "item-000002", dirty=False)
@@ -380,6 +496,7 @@ def bench(records: int, source: Path, reference: int = 100, keep: Path | None = 
                            "serve_first_build_seconds": dirty["first_build_seconds"],
                            "serve_plain_edit_seconds": full["edit_seconds"],
                            "serve_plain_first_build_seconds": full["first_build_seconds"]})
+        progress("done\n")
         result["setup_seconds"] = round(setup, 2)
         result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         return result

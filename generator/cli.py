@@ -99,13 +99,14 @@ def main():
 @click.option("--verbose", "-v", is_flag=True, help="Also show notes (such as drafts).")
 def check(content: Path, fmt: str, strict: bool, verbose: bool):
     """Validate every record and registry, and run the editorial checks."""
-    from .check import run_checks
-    from .load import load_content
+    from .cache import open_cache
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
-    digest, problems = load_content(content, _project_root(content))
-    problems = run_checks(digest, problems)
+    root = _project_root(content)
+    cache = open_cache(root)  # .parallax-cache/: the same verdict, less work when little changed
+    digest, problems = cache.load(content, root)
+    problems = cache.check(digest, problems)
     _show(problems, fmt, quiet_info=not verbose, content=content)
     if fmt == "text":
         counts = {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")}

@@ -120,11 +120,11 @@ def finish_item(path: Path, display: str, read) -> tuple[Located | None, list[Pr
     return Located(item, display, doc.without_data()), problems
 
 
-def load_item(path: Path, display: str, root: Path) -> tuple[Located | None, list[Problem]]:
-    return finish_item(path, display, read_item(path, display, root))
+def load_item(path: Path, display: str, root: Path, read=read_item) -> tuple[Located | None, list[Problem]]:
+    return finish_item(path, display, read(path, display, root))
 
 
-def _read_elsewhere(paths: list[Path], project_root: Path, root: Path):
+def _read_elsewhere(paths: list[Path], project_root: Path, root: Path, read=read_item):
     """Read and parse ``paths`` in a forked process (validation stays here: a validated record
     costs more to pass between processes than to validate). Yields each path's ``read_item``
     result in order; whatever the helper did not deliver is read here."""
@@ -138,16 +138,17 @@ def _read_elsewhere(paths: list[Path], project_root: Path, root: Path):
             os.close(read_fd)
             with os.fdopen(write_fd, "wb") as out:
                 for start in range(0, len(paths), 100):
-                    pickle.dump([read_item(p, _rel(p, project_root), root)
+                    pickle.dump([read(p, _rel(p, project_root), root)
                                  for p in paths[start:start + 100]], out, protocol=5)
                 code = 0
         finally:
             os._exit(code)
     os.close(write_fd)
-    return _receive(pid, read_fd, paths, project_root, root)
+    return _receive(pid, read_fd, paths, project_root, root, read)
 
 
-def _receive(pid: int, read_fd: int, paths: list[Path], project_root: Path, root: Path):
+def _receive(pid: int, read_fd: int, paths: list[Path], project_root: Path, root: Path,
+             read=read_item):
     """The helper's results, in order. A thread drains the pipe as the helper writes (a pipe
     holds only a little, and this process is busy with its own share meanwhile)."""
     import pickle
@@ -180,7 +181,7 @@ def _receive(pid: int, read_fd: int, paths: list[Path], project_root: Path, root
             done += len(chunk)
         reader.join()  # the helper is gone too: no thread or child outlives the loading
         for path in paths[done:]:  # whatever the helper did not deliver
-            yield read_item(path, _rel(path, project_root), root)
+            yield read(path, _rel(path, project_root), root)
 
     return results()
 
@@ -272,10 +273,11 @@ def _cached(cache: dict | None, path: Path, read):
 
 
 def load_content(root: Path, project_root: Path | None = None, cache: dict | None = None,
-                 jobs: int = 1) -> tuple[Digest, list[Problem]]:
+                 jobs: int = 1, read=read_item) -> tuple[Digest, list[Problem]]:
     """Read and validate every record and registry under ``root`` (reusing, with ``cache``,
     what an earlier call read from files that have not changed since; with ``jobs`` 2, parsing
-    on a second process). The result is the same either way."""
+    on a second process; with ``read``, reading each item file as ``read_item`` does, such as
+    from the check cache, ``cache.Cache.read``). The result is the same either way."""
     root = Path(root)
     project_root = Path(project_root) if project_root else root.parent
     problems: list[Problem] = []
@@ -305,12 +307,12 @@ def load_content(root: Path, project_root: Path | None = None, cache: dict | Non
     # there: validation, done here, is the lighter part of loading).
     here = len(paths) if jobs < 2 or cache is not None or not hasattr(os, "fork") \
         or len(paths) < 500 else len(paths) * 9 // 20
-    elsewhere = _read_elsewhere(paths[here:], project_root, root) if here < len(paths) else iter(())
+    elsewhere = _read_elsewhere(paths[here:], project_root, root, read) if here < len(paths) else iter(())
     for n, path in enumerate(paths):
         display = _rel(path, project_root)
         if n < here:
             located, found = _cached(cache, path, lambda path=path, display=display: load_item(
-                path, display, root))
+                path, display, root, read))
         else:
             located, found = finish_item(path, display, next(elsewhere))
         problems += found

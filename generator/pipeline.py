@@ -213,10 +213,13 @@ class PendingFile(File):
 
 
 def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks=None,
-          drafts: bool = False, site=None) -> Stream:
+          drafts: bool = False, site=None, cache=None) -> Stream:
     """Fork the generator; return the parent's stream (``start()`` it for the plan). ``checks``
     is the function that checks a digest (``check.run_checks`` unless given); ``drafts`` shows
-    draft and reviewed records (``public.shown``)."""
+    draft and reviewed records (``public.shown``); with ``cache`` (a ``cache.Cache``), the
+    content is loaded through it and ``checks`` is its ``check``."""
+    if cache is not None:
+        checks = cache.check
     if checks is None:
         from .check import run_checks as checks
     # What a killed build left (its process is gone) is swept first.
@@ -229,7 +232,7 @@ def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks
         os.close(pages_r)
         os.close(verdict_r)
         _run(pages_w, lambda out: _generate(content, project_root, edit_url, folder, out,
-                                            verdict_w, checks, drafts, site))
+                                            verdict_w, checks, drafts, site, cache))
     os.close(pages_w)
     os.close(verdict_w)
     # However MkDocs ends (Ctrl-C skips its error hooks), the folder does not outlive this process.
@@ -259,7 +262,8 @@ def _send(out, message) -> None:
 
 
 def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, out,
-              verdict_fd: int, checks, drafts: bool = False, site=None) -> None:
+              verdict_fd: int, checks, drafts: bool = False, site=None,
+              cache=None) -> None:
     """The renderer: load, send the plan, start the checker, then write every page."""
     import gc
 
@@ -269,7 +273,8 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
     from .render import SiteText, data_file_names, data_files, plan_site, record_files
 
     gc.disable()  # loading makes no cycles, and each collection would walk the growing digest
-    digest, problems = load_content(content, project_root, jobs=2)
+    load = cache.load if cache is not None else load_content
+    digest, problems = load(content, project_root, jobs=2)
     gc.freeze()  # the digest stays to the end: later collections need not walk it
     gc.enable()  # rendering does make cycles (templates), which must not pile up
     site_digest = shown(digest, drafts)  # the checks see every record; the site what it shows

@@ -7,6 +7,8 @@ every page as a generated file: nothing is ever written into ``content/``.
   second core (``pipeline``), and MkDocs converts each page as soon as the child has written it
   to a private temporary folder; with ``PARALLAX_JOBS=1``, or where there is no ``fork``, pages
   are rendered in this process and handed to MkDocs in memory.
+- Both load and check through the check cache (``cache``, ``.parallax-cache/``): a record whose
+  text, registries and seed file are unchanged is neither parsed nor checked again.
 - ``mkdocs serve``: records are parsed again only when their file changed, and pages are kept
   as files in a folder of the plugin's own, rewritten only when their text changes, so that
   ``mkdocs serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
@@ -30,8 +32,8 @@ from mkdocs.structure.files import File, Files
 
 from . import pipeline
 from .check import run_checks
-from .load import load_content
 from .pipeline import REFUSED
+from .cache import Cache, open_cache
 from .problems import has_errors
 from .public import shown
 from .render import SiteText, data_files, output_path, plan_site, record_files
@@ -68,6 +70,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.spill = None  # HTML of converted pages, until MkDocs writes them
         self.item_count = 0  # items in the last build
         self.failure = None  # what stopped the last build
+        self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
 
     # The presence of on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
     def on_startup(self, *, command, dirty):
@@ -86,6 +89,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         # One rule everywhere: the digest project is the folder holding the content folder, and
         # a record's seed.file is relative to it (not to this configuration's folder).
         self.project_root = self.content.parent
+        if self.cache is None or self.cache.folder != open_cache(self.project_root).folder:
+            self.cache = open_cache(self.project_root)
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.config.build_epoch))
         watch = config.setdefault("watch", [])
         for folder in (self.content, self.project_root / "seeds"):
@@ -113,9 +118,9 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             return self._files_forked(files, config)
         serving = self.command == "serve"
         theirs = _owners(files)
-        digest, problems = load_content(self.content, self.project_root,
-                                        cache=self.records if serving else None)
-        self._report(run_checks(digest, problems))
+        digest, problems = self.cache.load(self.content, self.project_root,
+                                           memo=self.records if serving else None)
+        self._report(self.cache.check(digest, problems))
         digest = shown(digest, self.drafts)
         self.item_count = len(digest.items)
         pages = plan_site(digest, self.config.edit_url, _site_text(config))
@@ -139,7 +144,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         theirs = _owners(files)
         self.stream = stream = pipeline.start(self.content, self.project_root,
                                               self.config.edit_url, self.config.strict,
-                                              run_checks, self.drafts, _site_text(config))
+                                              run_checks, self.drafts, _site_text(config),
+                                              cache=self.cache)
         stream.on_verdict = self.show if self.show is not None else self._log
         try:
             plan = stream.start()

@@ -4,7 +4,8 @@ Input: a record count and a seed for the random generator. Output: ``seeds/``, `
 and every registry, sized to match) written under a folder. The same count and seed always give
 the same files. Every record's shape (how many perspectives, sources, links and questions) comes
 from a short cycle, so a hundred records already hold the largest shape; a larger digest differs
-only in how many records there are, which is what the bench measures.
+only in how many records there are, which is what the bench measures. The records are as large
+and as full as the bundled items (``record_stats`` measures both; a test holds them within 15%).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def _date(rng: random.Random) -> str:
 
 def _registries(n: int, rng: random.Random) -> dict:
     text = _Text(rng)
-    n_stakeholders = 8 + n // 1000
+    n_stakeholders = 12 + n // 1000
     n_outlets = 10 + n // 20
     n_actors = 10 + n // 10
     n_glossary = 20 + n // 100
@@ -124,6 +125,17 @@ def _excerpt(rng: random.Random, text: _Text, k: int) -> str:
     return f"{text.paragraph(2)} Officials called them the {loaded} group. {text.paragraph(1 + k % 3)}"
 
 
+# The shape of a record: every figure below cycles over ten records, so a hundred records hold
+# every shape. The cycles follow the bundled items (measured with ``record_stats``): about 8.6
+# perspectives an item, two sources a perspective, 4.6 provenance links, 5.4 search-log entries
+# and two located excerpts an item, three or four questions with guidance, and 24-25 KB a file.
+PERSPECTIVES = (9, 8, 9, 9, 8, 9, 8, 9, 9, 8)
+SOURCES = (1, 2, 2, 3, 2, 1, 2, 3, 1, 3)
+LINKS = (6, 4, 4, 5, 5, 4, 5, 3, 5, 5)
+QUESTIONS = (4, 3, 4, 4, 3, 4, 4, 3, 4, 4)
+ROLES = ("republication", "original-report", "primary-statement")
+
+
 def _item(i: int, n: int, reg: dict, rng: random.Random, seed: dict) -> dict:
     text = _Text(rng)
     shape = i % 10  # shape 0 is the largest: every cycle of ten records holds it
@@ -134,55 +146,75 @@ def _item(i: int, n: int, reg: dict, rng: random.Random, seed: dict) -> dict:
     other = [x for x in stakeholders if x["kind"] not in INDEPENDENT]
     about = other[i % len(other)]
     heard = [about, other[(i + 1) % len(other)], independent[i % len(independent)]]
-    for extra in range(2 - shape % 3):
+    for extra in range(s):
+        if len(heard) == PERSPECTIVES[shape]:
+            break
         candidate = stakeholders[(i + 3 + extra) % s]
         if candidate not in heard:
             heard.append(candidate)
     perspectives = []
     for j, party in enumerate(heard):
-        status_pv = "no-statement-found" if j == 3 else ("general-position" if j == 2 else "stated")
-        pv = {"stakeholder": party["id"], "status": status_pv, "date": _date(rng)}
+        status_pv = ("no-statement-found" if j == 3 and shape % 5 == 0
+                     else "general-position" if j == 2 else "stated")
+        pv = {"stakeholder": party["id"],
+              "gist": f"{party['name']} said that {text.words(22)}.",
+              "status": status_pv, "date": _date(rng)}
         if status_pv != "no-statement-found":
             link = _source(i * 5 + j)
-            pv["position"] = (f"{party['name']} said that {text.words(20)}; it *stated* that "
-                              f"{text.words(12)} ([statement]({link['url']})).")
-            pv["sources"] = [_source(i * 5 + j + k) for k in range(1 + (shape + j) % 3)]
+            pv["position"] = (f"{party['name']} said that {text.words(30)}; it *stated* that "
+                              f"{text.words(20)} ([statement]({link['url']})). {text.paragraph(2)}")
+            pv["sources"] = [_source(i * 5 + j + k) for k in range(SOURCES[(i + j) % 10])]
+        else:
+            pv["position"] = f"No statement by {party['name']} on this matter was found."
         perspectives.append(pv)
     outlets = reg["outlets"]
     provenance = [{"role": "seed-page", "outlet": outlets[i % len(outlets)]["id"],
                    "url": seed["link"], "title": f"Round-up page {i // SEED_ITEMS}",
-                   "date": "2011-05-01", "accessed": "2024-05-01", "status": "located"}]
-    for j, role in enumerate(("republication", "original-report", "primary-statement")[: 3 - shape % 3]):
-        if j == 2 and shape % 2:
+                   "date": "2011-05-01", "accessed": "2024-05-01", "status": "located",
+                   "note": text.paragraph(3),
+                   "search_log": [text.sentence(28) for _ in range(2)]}]
+    for j in range(LINKS[shape] - 1):
+        role = ROLES[min(j, 2)]
+        if j >= 2 and (shape + j) % 2:
             provenance.append({"role": role, "status": "not-located",
-                               "note": f"Searched the archive of the ministry for {text.words(6)}."})
+                               "note": f"Searched the archive of the ministry for {text.words(6)}. "
+                                       f"{text.paragraph(3)}",
+                               "search_log": [text.sentence(28) for _ in range(2)]})
         else:
-            provenance.append({"role": role, "outlet": outlets[(i * 3 + j + 1) % len(outlets)]["id"],
-                               "url": f"https://outlet{(i * 3 + j + 1) % len(outlets)}.example.net/news/{i}-{j}",
-                               "title": text.sentence(8), "date": "2011-04-2" + str(j),
-                               "accessed": "2024-05-01", "status": "located"})
+            k = (i * 3 + j + 1) % len(outlets)
+            link = {"role": role, "outlet": outlets[k]["id"],
+                    "url": f"https://outlet{k}.example.net/news/{i}-{j}",
+                    "title": text.sentence(8), "date": "2011-04-2" + str(j % 10),
+                    "accessed": "2024-05-01", "status": "located", "note": text.paragraph(3)}
+            if j < 2:
+                link["excerpt"] = text.paragraph(5)
+            if j < 2:
+                link["search_log"] = [text.sentence(28)]
+            provenance.append(link)
     actors = reg["actors"]
     glossary = reg["glossary"]
     date = _date(rng)
     item = {
         "id": f"item-{i:06d}",
         "title": seed["title"],
-        "neutral_title": text.sentence(9)[:-1],
+        "neutral_title": text.sentence(14)[:-1],
         "status": status,
-        "date": {"value": date, "precision": "day", "basis": "The date given in the original report."},
+        "date": {"value": date, "precision": "day",
+                 "basis": f"The date given in the original report. {text.paragraph(4)}"},
         "seed": {k: seed[k] for k in ("file", "position", "excerpt", "sha256", "link")},
         "provenance": provenance,
         "speakers": [{"actor": actors[(i + k) % len(actors)]["id"], "role_at_time": "Spokesman"}
                      for k in range(1 + shape % 2)],
         "about": [about["id"]],
-        "summary": (f"{text.paragraph(2)} The *timetable* was set out in "
-                    f"[a statement]({_source(i)['url']}).\n\n{text.paragraph(1 + shape % 2)}"),
-        "framing": [{"term": glossary[(i + k) % len(glossary)]["term"], "note": text.sentence(12)}
-                    for k in range(1 + shape % 2)],
+        "summary": (f"{text.paragraph(5)} The *timetable* was set out in "
+                    f"[a statement]({_source(i)['url']}).\n\n{text.paragraph(4 + shape % 2)}"),
+        "framing": [{"term": glossary[(i + k) % len(glossary)]["term"], "note": text.paragraph(3)}
+                    for k in range(3 + shape % 3)],
         "perspectives": perspectives,
-        "context": (f"{text.paragraph(3)} See [the background report]({_source(i + 1)['url']}).\n\n"
-                    f"{text.paragraph(2 + shape % 3)}"),
-        "questions": [text.sentence(10)[:-1] + "?" for _ in range(2 + shape % 3)],
+        "context": (f"{text.paragraph(8)} See [the background report]({_source(i + 1)['url']}).\n\n"
+                    f"{text.paragraph(10 + shape % 3)}"),
+        "questions": [{"question": text.sentence(26)[:-1] + "?", "guidance": text.paragraph(4)}
+                      for _ in range(QUESTIONS[shape])],
         "related": [f"item-{(i + k) % n:06d}" for k in (1, 2)[: shape % 3] if (i + k) % n != i],
         "corrections": ([{"date": "2024-05-03", "note": text.sentence(12)}] if shape % 4 == 0 else []),
         "prepared_by": "Bench Writer",
@@ -219,3 +251,38 @@ def write_content(project: Path, n: int, seed: int = 1) -> None:
         for record in records:
             path = content / "items" / f"{record['id']}.yaml"
             write_file(path, yamlio.dump(record, "../../schema/item.schema.json"), sync=False)
+
+
+def record_stats(paths) -> dict:
+    """The size and shape of item files, as means per record: bytes, perspectives, sources per
+    perspective, provenance links, perspectives with a gist, questions with guidance, located
+    excerpts and search-log entries. The bench compares its records with the bundled ones by
+    these figures (``parallax bench`` reports both)."""
+    rows = []
+    for path in paths:
+        path = Path(path)
+        raw = path.read_bytes()
+        data = yamlio.parse(raw.decode("utf-8-sig"), str(path)).data
+        if not isinstance(data, dict):
+            continue
+        views = [pv for pv in data.get("perspectives") or [] if isinstance(pv, dict)]
+        links = [ln for ln in data.get("provenance") or [] if isinstance(ln, dict)]
+        questions = data.get("questions") or []
+        rows.append((len(raw), len(views), sum(len(pv.get("sources") or []) for pv in views),
+                     len(links), sum(bool(pv.get("gist")) for pv in views),
+                     sum(isinstance(q, dict) and bool(q.get("guidance")) for q in questions),
+                     sum(bool(ln.get("excerpt")) for ln in links),
+                     sum(len(ln.get("search_log") or []) for ln in links)))
+    if not rows:
+        return {"records": 0}
+    n = len(rows)
+    total = [sum(column) for column in zip(*rows)]
+    return {"records": n,
+            "bytes_mean": round(total[0] / n),
+            "perspectives_mean": round(total[1] / n, 2),
+            "sources_per_perspective": round(total[2] / total[1], 2) if total[1] else 0.0,
+            "provenance_links_mean": round(total[3] / n, 2),
+            "gists_per_perspective": round(total[4] / total[1], 2) if total[1] else 0.0,
+            "questions_with_guidance_mean": round(total[5] / n, 2),
+            "excerpts_mean": round(total[6] / n, 2),
+            "search_log_entries_mean": round(total[7] / n, 2)}

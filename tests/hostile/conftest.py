@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from generator import site
+from generator import cache, site
 
 from conftest import BIDI, DATA, active_parts, parse, site_config, unbalanced
 
@@ -36,7 +36,8 @@ def hostile_site(hostile_project):
     The editorial checks are set aside (loading and validation stay): they refuse much of this
     content, and the point is that the renderer alone keeps every page inert."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(site, "run_checks", lambda digest, problems: list(problems))
+        # The plugin checks through the check cache, in this process or in the forked one.
+        mp.setattr(cache.Cache, "check", lambda self, digest, problems=None: list(problems or []))
         site.build(hostile_project / "mkdocs.yml", hostile_project / "content",
                    hostile_project / "site", drafts=True)  # every record's page, drafts too
     return hostile_project / "site"

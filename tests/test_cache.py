@@ -1,0 +1,251 @@
+"""The check cache (generator/cache.py): the verdict with it is the verdict without it.
+
+Every test compares the cached path (``Cache.load`` then ``Cache.check``) with the plain one
+(``load_content`` then ``run_checks``) on the same tree: the list of problems, to the line and
+the message, and the records loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CORPUS
+from generator import yamlio
+from generator.cache import FOLDER, open_cache
+from generator.check import run_checks
+from generator.cli import main
+from generator.load import load_content
+from generator.synthetic import write_content
+from hostile.corpus import FILLS
+
+HOSTILE = [None, "", 7, True, [], {"x": 1}, "terrorist group", "regime", "2099-01-01",
+           "javascript:alert(1)", "x" * 30_000, "party-0", "outlet-1", "actor-2",
+           "published", "draft", "reviewed", "no-statement-found", "a\u202eb",
+           *list(FILLS.values())[::6]]
+REGISTRY_NAMES = ("outlets", "actors", "stakeholders", "glossary", "lexicon", "timeline")
+
+
+def plain(project: Path):
+    digest, problems = load_content(project / "content", project)
+    return run_checks(digest, problems), [e.value for e in digest.items]
+
+
+def cached(project: Path, cache=None):
+    cache = cache or open_cache(project)
+    digest, problems = cache.load(project / "content", project)
+    return cache.check(digest, problems), [e.value for e in digest.items]
+
+
+def same_verdict(project: Path, cache=None) -> None:
+    expected = plain(project)
+    got = cached(project, cache)
+    assert got[0] == expected[0]
+    assert got[1] == expected[1]
+
+
+@pytest.fixture(scope="module")
+def bases(tmp_path_factory):
+    """Two projects to edit: eight synthetic records, and the fixture corpus."""
+    synthetic = tmp_path_factory.mktemp("synthetic") / "project"
+    write_content(synthetic, 8)
+    fixture = tmp_path_factory.mktemp("fixture") / "project"
+    shutil.copytree(CORPUS, fixture)
+    return {"synthetic": synthetic, "fixture": fixture}
+
+
+def _items(project: Path) -> list[Path]:
+    return sorted((project / "content" / "items").glob("*.yaml"))
+
+
+def _pick(seq, k: int):
+    return seq[k % len(seq)] if seq else None
+
+
+def _load(path: Path):
+    try:
+        return yamlio.parse(path.read_text(encoding="utf-8"), str(path)).data
+    except (yamlio.YamlProblem, UnicodeDecodeError):
+        return None
+
+
+def _paths(data, prefix=()):
+    """Every place in ``data``, as a path of keys and indexes."""
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _paths(value, prefix + (i,))
+
+
+def _set(data, path, value, delete=False):
+    *parents, last = path
+    for step in parents:
+        data = data[step]
+    if delete:
+        del data[last]
+    else:
+        data[last] = value
+
+
+def edit(project: Path, kind: str, k: int, value) -> None:
+    """One edit to the tree: hostile values, broken files, removed or added entries."""
+    items = _items(project)
+    content = project / "content"
+    if kind in ("set", "delete") and (item := _pick(items, k)) is not None:
+        data = _load(item)
+        if isinstance(data, dict):
+            places = [p for p in _paths(data) if p]
+            place = _pick(places, k // 7)
+            _set(data, place, value, delete=kind == "delete")
+            item.write_text(yamlio.dump(data), encoding="utf-8")
+    elif kind == "break" and (item := _pick(items, k)) is not None:
+        garbage = ["\n  - : [", "\x00", "key: [unclosed", "\t\tbad: indent\n", "&a x\n*a", ""]
+        text = item.read_bytes()
+        item.write_bytes(text[: k % max(1, len(text))] + _pick(garbage, k).encode()
+                         if k % 5 else b"\xff\xfe not utf-8")
+    elif kind == "copy" and (item := _pick(items, k)) is not None:
+        shutil.copy(item, item.with_name(f"copy-{k % 3}.yaml"))
+    elif kind == "remove" and len(items) > 1:
+        _pick(items, k).unlink()
+    elif kind == "registry":
+        path = content / f"{_pick(REGISTRY_NAMES, k)}.yaml"
+        entries = _load(path) if path.exists() else None
+        if isinstance(entries, list) and entries:
+            if k % 3 == 0:
+                del entries[k // 3 % len(entries)]
+            elif k % 3 == 1 and isinstance(entries[0], dict):
+                entry = dict(entries[k // 3 % len(entries)])
+                field = _pick(sorted(entry), k // 9)
+                entry[field] = value
+                entries[k // 3 % len(entries)] = entry
+            else:  # a new loaded word the items' own voice uses
+                lexicon = content / "lexicon.yaml"
+                words = _load(lexicon) or []
+                words.append({"term": _pick(["the", "camp", "said", "council", "plan"], k),
+                              "used_by": "a test", "note": "added by a test"})
+                lexicon.write_text(yamlio.dump(words), encoding="utf-8")
+                return
+            path.write_text(yamlio.dump(entries), encoding="utf-8")
+    elif kind == "seed":
+        seeds = sorted((project / "seeds").glob("*"))
+        if seed := _pick(seeds, k):
+            text = seed.read_text(encoding="utf-8", errors="replace")
+            seed.write_text(text[: len(text) * (k % 4) // 4], encoding="utf-8")
+    elif kind == "cache":
+        folder = project / FOLDER
+        files = sorted(p for p in folder.rglob("*.json")) if folder.is_dir() else []
+        if target := _pick(files, k):
+            junk = [b"", b"{", b"[]", json.dumps({"format": 1, "code": "x", "data": {}}).encode(),
+                    json.dumps({"format": 1, "code": "?", "results": {"0" * 64: ["k", [[1]]]}}).encode(),
+                    b"\x00" * 10]
+            target.write_bytes(_pick(junk, k))
+    elif kind == "wipe":
+        shutil.rmtree(project / FOLDER, ignore_errors=True)
+
+
+EDITS = st.tuples(st.sampled_from(["set", "set", "delete", "break", "copy", "remove",
+                                   "registry", "registry", "seed", "cache", "wipe"]),
+                  st.integers(0, 10_000), st.sampled_from(HOSTILE))
+
+
+@pytest.mark.parametrize("base", ["synthetic", "fixture"])
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(edits=st.lists(EDITS, min_size=1, max_size=6), keep=st.booleans())
+def test_cached_and_uncached_verdicts_agree_after_any_edits(bases, base, edits, keep):
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "project"
+        shutil.copytree(bases[base], project)
+        cache = open_cache(project) if keep else None  # one cache object, as `mkdocs serve` keeps
+        same_verdict(project, cache)
+        for kind, k, value in edits:
+            edit(project, kind, k, value)
+            same_verdict(project, cache)
+            same_verdict(project, cache)  # warm
+
+
+def test_an_unchanged_tree_is_not_parsed_again(bases, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(bases["synthetic"], project)
+    cached(project)
+    parsed = []
+    real = yamlio.parse
+    monkeypatch.setattr(yamlio, "parse", lambda text, path: parsed.append(path) or real(text, path))
+    same_verdict(project)
+    parsed.clear()
+    cached(project)
+    assert parsed and not any("/items/" in p for p in parsed)  # registries only
+    edit(project, "set", 3, "Another neutral title")
+    parsed.clear()
+    cached(project)
+    assert len([p for p in parsed if "/items/" in p]) == 1
+
+
+def test_a_registry_edit_invalidates_the_per_record_results(bases, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(bases["synthetic"], project)
+    before, _ = cached(project)
+    assert not [p for p in before if p.severity == "error"]
+    outlets = project / "content" / "outlets.yaml"
+    entries = _load(outlets)
+    used = _load(_items(project)[0])["provenance"][0]["outlet"]
+    outlets.write_text(yamlio.dump([e for e in entries if e["id"] != used]), encoding="utf-8")
+    after, _ = cached(project)
+    assert any(p.code == "ref-outlet" for p in after)
+    assert after == plain(project)[0]
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored(bases, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    cached(project)
+    folder = project / FOLDER
+    assert (folder / "checks.json").is_file() and list((folder / "records").rglob("*.json"))
+    for path in [folder / "checks.json", *(folder / "records").rglob("*.json")]:
+        path.write_bytes(b"\x00not json")
+    same_verdict(project)
+    (folder / "checks.json").write_text(json.dumps({"format": 999, "results": {}}))
+    same_verdict(project)
+    shutil.rmtree(folder)
+    same_verdict(project)
+
+
+def test_a_cache_folder_that_is_a_link_is_not_used(bases, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / FOLDER).symlink_to(elsewhere)
+    same_verdict(project)
+    assert not list(elsewhere.iterdir())
+
+
+def test_the_cache_can_be_turned_off(bases, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    monkeypatch.setenv("PARALLAX_CACHE", "off")
+    same_verdict(project)
+    assert not (project / FOLDER).exists()
+
+
+def test_parallax_check_uses_the_cache_and_says_the_same(bases, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    edit(project, "registry", 0, None)  # a verdict with problems in it
+    monkeypatch.chdir(project)
+    runs = [CliRunner().invoke(main, ["check", "--content", "content", "--format", "json"])
+            for _ in range(2)]
+    assert (project / FOLDER / "checks.json").is_file()
+    assert runs[0].output == runs[1].output
+    assert runs[0].exit_code == runs[1].exit_code
+    assert json.loads(runs[0].output) == [p.as_dict() for p in plain(project)[0]]
