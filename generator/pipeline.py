@@ -210,9 +210,11 @@ class PendingFile(File):
         return super().is_modified()
 
 
-def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks=None) -> Stream:
+def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks=None,
+          site_url: str = "") -> Stream:
     """Fork the generator; return the parent's stream (``start()`` it for the plan). ``checks``
-    is the function that checks a digest (``check.run_checks`` unless given)."""
+    is the function that checks a digest (``check.run_checks`` unless given); ``site_url`` is
+    MkDocs' (the handouts print full addresses with it)."""
     if checks is None:
         from .check import run_checks as checks
     folder = Path(tempfile.mkdtemp(prefix="parallax-pages-"))
@@ -223,7 +225,7 @@ def start(content: Path, project_root: Path, edit_url: str, strict: bool, checks
         os.close(pages_r)
         os.close(verdict_r)
         _run(pages_w, lambda out: _generate(content, project_root, edit_url, folder, out,
-                                            verdict_w, checks))
+                                            verdict_w, checks, site_url))
     os.close(pages_w)
     os.close(verdict_w)
     # However MkDocs ends (Ctrl-C skips its error hooks), the folder does not outlive this process.
@@ -253,7 +255,7 @@ def _send(out, message) -> None:
 
 
 def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, out,
-              verdict_fd: int, checks) -> None:
+              verdict_fd: int, checks, site_url: str = "") -> None:
     """The renderer: load, send the plan, start the checker, then write every page."""
     import gc
 
@@ -265,7 +267,7 @@ def _generate(content: Path, project_root: Path, edit_url: str, folder: Path, ou
     digest, problems = load_content(content, project_root, jobs=2)
     gc.freeze()  # the digest stays to the end: later collections need not walk it
     gc.enable()  # rendering does make cycles (templates), which must not pile up
-    plan = plan_site(digest, edit_url)
+    plan = plan_site(digest, edit_url, site_url)
     names = data_file_names()
     _send(out, ("plan", Plan([p for p, _ in plan] + names, record_files(digest))))
     checker = os.fork()

@@ -499,15 +499,10 @@ def render_item(view: View, entry: Located) -> Page:
                    json_ld=json_ld(view, item))
 
 
-def render_handout(view: View, entry: Located) -> Page:
-    item = entry.value
-    path = f"teachers/handouts/{item.id}.md"
-    return _render("handout.md.j2", path, items=[item], view=view,
-                   title=title_meta(f"Handout: {display_title(item)}"), pack=False)
-
-
-def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[], str]]]:
+def plan_site(digest: Digest, edit_url: str = "",
+              site_url: str = "") -> list[tuple[str, Callable[[], str]]]:
     """Every generated page of the site, in a stable order: its path, and how to render it.
+    ``site_url`` (MkDocs' setting, where set) makes the addresses printed on handouts full.
 
     The paths are known at once; each page is rendered only when asked for, so a caller can
     hand the list of pages to MkDocs before any of them is rendered (see ``site``)."""
@@ -553,18 +548,15 @@ def plan_site(digest: Digest, edit_url: str = "") -> list[tuple[str, Callable[[]
               title=title_meta("What could not be verified"))
     plan.append(("methodology/checks.md", lambda: render_checks().text))
     plan.append(("guides/record-reference.md", lambda: render_reference().text))
-    for e in view.items:
-        plan.append((f"teachers/handouts/{e.value.id}.md",
-                     lambda e=e: render_handout(view, e).text))
-    add_pages("handout.md.j2", view.items, "teachers/handouts/index.md", 20,
-              items=lambda c, n: [e.value for e in c], pack=True,
-              title=title_meta("Handouts: the printable pack"))
+    from .teach import plan_kit  # the teacher kit: the guide, handouts, keys and activities
+
+    plan += plan_kit(view, site_url)
     return plan
 
 
-def render_site(digest: Digest, edit_url: str = "") -> list[Page]:
+def render_site(digest: Digest, edit_url: str = "", site_url: str = "") -> list[Page]:
     """Every generated page of the site, rendered, in a stable order."""
-    return [Page(path, render()) for path, render in plan_site(digest, edit_url)]
+    return [Page(path, render()) for path, render in plan_site(digest, edit_url, site_url)]
 
 
 def render_checks() -> Page:

@@ -107,7 +107,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                                         cache=self.records if serving else None)
         self._report(run_checks(digest, problems))
         self.item_count = len(digest.items)
-        pages = plan_site(digest, self.config.edit_url)
+        pages = plan_site(digest, self.config.edit_url, config.site_url or "")
         made = [(path, render()) for path, render in pages]
         made += list(data_files(digest).items())
         if serving:
@@ -125,7 +125,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self._close_stream()
         self.stream = stream = pipeline.start(self.content, self.project_root,
                                               self.config.edit_url, self.config.strict,
-                                              run_checks)
+                                              run_checks, site_url=config.site_url or "")
         stream.on_verdict = self.show if self.show is not None else self._log
         try:
             plan = stream.start()
