@@ -37,9 +37,9 @@ INDEX_SIZE = 50  # rows per handouts index page
 # Page geometry, in lines of 10 pt body type (line height 1.3 = 4.6 mm): the smaller of A4
 # (297 mm) and Letter (279 mm) less 2 x 10 mm margins is 259 mm, 56 lines; the estimate errs long by about two
 # lines, which leaves a margin. Characters per line: the narrower of the two (A4, 210 mm
-# less 2 x 14 mm) at about 1.75 mm a character, with a margin.
+# less 2 x 14 mm) holds about 115 characters of Liberation Sans or Arial at 10 pt.
 PAGE_LINES = 55
-LINE_CHARS = 104
+LINE_CHARS = 110
 HEADING = 1.5  # a section heading with its space, in body lines
 MIN_PARTIES = 3
 WORD_CAP = 18  # words of a key cell
