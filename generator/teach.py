@@ -73,8 +73,10 @@ class KeyTerm:
 
 @dataclass(frozen=True)
 class Marked:
-    """The excerpt cut into plain runs and marked words: (text, key number or 0)."""
+    """The headline and the excerpt cut into plain runs and marked words: (text, key number or
+    0); the key numbers the loaded words in reading order, the headline's first."""
 
+    title_runs: tuple[tuple[str, int], ...]
     runs: tuple[tuple[str, int], ...]
     key: tuple[KeyTerm, ...]
 
@@ -95,21 +97,19 @@ def words(text: str, cap: int) -> str:
     return " ".join(parts) if len(parts) <= cap else " ".join(parts[:cap]).rstrip(",;:") + " …"
 
 
-def mark_excerpt(view: View, item) -> Marked:
-    """The excerpt's loaded words (the record's framing terms and the lexicon's words), each
-    numbered in the order it first appears; overlaps keep the longer, earlier word."""
-    text = item.seed.excerpt
+def _loaded(view: View, item, text: str) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, term, who, note) of the loaded words in ``text``: the record's framing terms
+    and the lexicon's words; overlaps keep the longer, earlier word."""
     folded = text.casefold()
     lexicon_notes = {e.value.term.casefold(): e.value for e in view.digest.lexicon}
-    found: list[tuple[int, int, str, str, str]] = []  # start, end, term, who, note
+    found: list[tuple[int, int, str, str, str]] = []
     for f in item.framing:
         term = f.term.strip()
         if not term:
             continue
-        who = _who_uses(view, term)
         start = folded.find(term.casefold())
         while start >= 0:
-            found.append((start, start + len(term), term, who, f.note))
+            found.append((start, start + len(term), term, _who_uses(view, term), f.note))
             start = folded.find(term.casefold(), start + len(term))
     for hit in lex.find(view.terms, text):
         entry = lexicon_notes.get(hit.term.term.casefold())
@@ -120,21 +120,31 @@ def mark_excerpt(view: View, item) -> Marked:
         if start >= last:
             chosen.append((start, end, term, who, note))
             last = end
+    return chosen
+
+
+def mark_excerpt(view: View, item) -> Marked:
+    """The headline's and the excerpt's loaded words, each numbered where it first appears."""
     numbers: dict[str, int] = {}
     key: list[KeyTerm] = []
-    runs: list[tuple[str, int]] = []
-    pos = 0
-    for start, end, term, who, note in chosen:
-        name = term.casefold()
-        if name not in numbers:
-            numbers[name] = len(numbers) + 1
-            key.append(KeyTerm(numbers[name], text[start:end], who or first_sentence(note, 160),
-                               neutral_wording(note), note))
-        runs.append((text[pos:start], 0))
-        runs.append((text[start:end], numbers[name]))
-        pos = end
-    runs.append((text[pos:], 0))
-    return Marked(tuple(r for r in runs if r[0]), tuple(key))
+
+    def runs_of(text: str) -> tuple[tuple[str, int], ...]:
+        runs: list[tuple[str, int]] = []
+        pos = 0
+        for start, end, term, who, note in _loaded(view, item, text):
+            name = term.casefold()
+            if name not in numbers:
+                numbers[name] = len(numbers) + 1
+                key.append(KeyTerm(numbers[name], text[start:end],
+                                   who or first_sentence(note, 160), neutral_wording(note), note))
+            runs.append((text[pos:start], 0))
+            runs.append((text[start:end], numbers[name]))
+            pos = end
+        runs.append((text[pos:], 0))
+        return tuple(r for r in runs if r[0])
+
+    title = runs_of(item.title)
+    return Marked(title, runs_of(item.seed.excerpt), tuple(key))
 
 
 def _who_uses(view: View, term: str) -> str:
@@ -149,10 +159,12 @@ def _who_uses(view: View, term: str) -> str:
     return ""
 
 
-def marked_html(marked: Marked, numbered: bool = True, limit: int | None = None) -> Markup:
-    """The excerpt as escaped paragraphs; loaded words marked and numbered (or left plain)."""
+def marked_html(marked: Marked, numbered: bool = True, limit: int | None = None,
+                title: bool = False) -> Markup:
+    """The excerpt (or the headline) as escaped paragraphs; loaded words marked and numbered
+    (or left plain); cut at a word after ``limit`` characters."""
     out, count = [], 0
-    for text, number in marked.runs:
+    for text, number in (marked.title_runs if title else marked.runs):
         if limit is not None and count + len(text) > limit:
             text = text[: max(limit - count, 0)]
             cut = text.rsplit(" ", 1)[0] if " " in text else text
@@ -164,6 +176,8 @@ def marked_html(marked: Marked, numbered: bool = True, limit: int | None = None)
         else:
             out.append(escape(text))
     body = str(Markup("").join(out))
+    if title:
+        return Markup(_balanced_html(body))
     paras = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
     return Markup(_balanced_html("".join(f"<p>{p}</p>".replace("\n", "<br>") for p in paras)))
 
@@ -258,7 +272,7 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
         return tuple(rows[i][1] for i in sorted(order))
 
     def shown_key() -> tuple[KeyTerm, ...]:
-        limit, count, seen = state["excerpt"], 0, set()
+        limit, count, seen = state["excerpt"], 0, {n for _, n in marked.title_runs}
         for text, number in marked.runs:  # only the words the printed excerpt shows
             if count + len(text) > limit:
                 break
