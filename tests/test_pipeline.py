@@ -62,8 +62,8 @@ def test_a_failing_generator_fails_the_build_clearly(tmp_path, monkeypatch, priv
 
     original = render.plan_site
 
-    def broken(digest, edit_url=""):
-        plan = original(digest, edit_url)
+    def broken(digest, edit_url="", site_url=""):
+        plan = original(digest, edit_url, site_url)
         path, _ = plan[3]
 
         def fail():

@@ -277,3 +277,20 @@ def test_record_text_is_inert_on_every_print_page(kit_corpus):
         main = _main(pages[path])
         assert active_parts(main) == [], path
         assert ATTACK in "".join(main.itertext()), path  # shown as written, as text
+
+
+@pytest.mark.parametrize("jobs", ["", "1"])
+def test_a_build_prints_mkdocs_site_url_on_the_handouts(tmp_path, monkeypatch, jobs):
+    """The forked generator and the in-process one both get MkDocs' ``site_url``."""
+    from generator.site import build
+
+    monkeypatch.setenv("PARALLAX_JOBS", jobs)
+    project = tmp_path / "project"
+    shutil.copytree(KIT, project)
+    shutil.copytree(ROOT / "docs", project / "docs")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(config + "site_url: https://digest.example.org/\n",
+                                        encoding="utf-8")
+    build(project / "mkdocs.yml", project / "content", project / "site")
+    page = (project / "site" / teach.kit_paths(SMALL)["handout"]).read_text(encoding="utf-8")
+    assert f">https://digest.example.org/items/{SMALL}/</a>" in page
