@@ -31,13 +31,16 @@ from .render import (View, _balanced_html, _render, display_title, environment,
                      first_sentence, markdown_html, page_url, paginate, plain, relative, title_meta)
 
 TEACHABLE = ("published", "reviewed")
+DEFAULT_TITLE = "Parallax digest"  # a digest without content/digest.yaml
 PACK_SIZE = 20  # handouts per pack file, one per printed page
 INDEX_SIZE = 50  # rows per handouts index page
 
-# Page geometry, in lines of 10 pt body type (line height 1.3 = 4.6 mm): the smaller of A4
-# (297 mm) and Letter (279 mm) less 2 x 10 mm margins is 259 mm, 56 lines; the estimate errs long by about two
-# lines, which leaves a margin. Characters per line: the narrower of the two (A4, 210 mm
-# less 2 x 14 mm) holds about 115 characters of Liberation Sans or Arial at 10 pt.
+# Page geometry, in lines of 10 pt body type (line height 1.3 = 4.6 mm). Letter is the tighter
+# page: 279 mm less 2 x 10 mm margins is 259 mm, 56.5 lines (A4 has 60). A text line holds about
+# 115 characters of Liberation Sans or Arial at 10 pt (A4's 182 mm; Letter's 188 mm hold more);
+# the estimate counts 110. Calibrated on Chromium's print of the bundled and fixture handouts,
+# the estimate came out between 0.5 and 4 lines longer than the printed page: a budget of 55
+# leaves at least a line and a half of the Letter page free.
 PAGE_LINES = 55
 LINE_CHARS = 110
 HEADING = 1.5  # a section heading with its space, in body lines
@@ -215,6 +218,7 @@ class Handout:
     answer_lines: int
     estimate: float  # estimated lines, for the tests and the docs
     cuts: tuple[str, ...] = field(default=())
+    sections: tuple[float, ...] = field(default=())  # the estimate, section by section
 
 
 def party_rows(view: View, item) -> list[tuple[int, Party]]:
@@ -234,11 +238,18 @@ def party_rows(view: View, item) -> list[tuple[int, Party]]:
 
 
 # Estimated heights, in body lines, calibrated on Chromium's print of the bundled handouts.
-HEAD_LINES = 4.2  # the digest line with name and date, the meta line, the rule
+HEAD_LINES = 1.6  # the meta line and the rule
+NAME_WIDTH = 0.5  # what the name and date blanks leave of the digest line
 TITLE_WIDTH = 0.83  # a 12 pt title line holds that much of a body line
+TITLE_LINE = 1.1  # and is that much taller
+QUOTE_WIDTH = 0.95  # the excerpt, indented
+LIST_WIDTH = 1.0  # list items, indented
+ITEM_GAP = 0.0
+QUESTION_GAP = 0.1
 ANSWER_LINE = 1.35  # one ruled answer line (6 mm)
 ROW_EXTRA = 0.35  # a key row's padding and border
 FOOT_LINES = 1.6
+SECTION_GAPS = 2.0  # the space between the sections, all told
 
 
 def _key_lines(key, who_words: int) -> float:
@@ -259,6 +270,8 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
     characters)."""
     marked = mark_excerpt(view, item)
     rows = party_rows(view, item)
+    info = view.digest.info.value if view.digest.info else None
+    digest_line = f"{info.title if info and info.title else DEFAULT_TITLE} · Handout"
     questions = tuple(q.question for q in item.discussion[:3])
     summary_full = plain(item.summary)
     sentences = re.split(r"(?<=[.!?])\s+", summary_full) if summary_full else []
@@ -280,19 +293,26 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
             seen.add(number)
         return tuple(k for k in marked.key if k.number in seen)[: state["terms"]]
 
-    def estimate() -> float:
+    def sections() -> tuple[float, ...]:
+        """Estimated lines of the header, the original, the key, the summary, the parties, the
+        questions and the footer."""
         key = shown_key()
-        total = HEAD_LINES + lines(display_title(item), TITLE_WIDTH) * 1.1
-        total += HEADING + lines("Headline: " + item.title) + lines(excerpt[: state["excerpt"]])
-        total += 1 if state["excerpt"] < len(excerpt) else 0
-        total += _key_lines(key, state["who"]) + (1 if len(key) < len(marked.key) else 0)
-        total += HEADING + lines(" ".join(sentences[: state["sentences"]]))
-        total += 1 if state["sentences"] < len(sentences) else 0
-        total += HEADING + sum(lines(f"{p.name} ({p.status}): {p.gist}") + 0.2 for p in kept())
-        total += 1 if state["keep"] < len(rows) else 0
-        total += HEADING + sum(lines(q) + ANSWER_LINE * state["answer_lines"] + 0.35
-                               for q in questions)
-        return total + FOOT_LINES
+        return (
+            HEAD_LINES + lines(digest_line, NAME_WIDTH) + lines(display_title(item), TITLE_WIDTH) * TITLE_LINE,
+            HEADING + lines("Headline: " + item.title) + lines(excerpt[: state["excerpt"]], QUOTE_WIDTH)
+            + (1 if state["excerpt"] < len(excerpt) else 0),
+            _key_lines(key, state["who"]) + (1 if len(key) < len(marked.key) else 0),
+            HEADING + lines(" ".join(sentences[: state["sentences"]]))
+            + (1 if state["sentences"] < len(sentences) else 0),
+            HEADING + sum(lines(f"{p.name} ({p.status}): {p.gist}", LIST_WIDTH) + ITEM_GAP
+                          for p in kept()) + (1 if state["keep"] < len(rows) else 0),
+            HEADING + sum(lines(q, LIST_WIDTH) + ANSWER_LINE * state["answer_lines"] + QUESTION_GAP
+                          for q in questions),
+            FOOT_LINES + SECTION_GAPS,
+        )
+
+    def estimate() -> float:
+        return sum(sections())
 
     def shrink(name: str, key: str, floor: int, step: int = 1) -> None:
         while estimate() > budget and state[key] > floor:
@@ -316,7 +336,7 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
     return Handout(marked, state["excerpt"] if state["excerpt"] < len(excerpt) else None,
                    key, len(marked.key) - len(key), state["who"], summary, summary_cut, kept(),
                    len(rows) - state["keep"], questions, state["answer_lines"],
-                   round(estimate(), 1), tuple(cuts))
+                   round(estimate(), 1), tuple(cuts), tuple(round(x, 1) for x in sections()))
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -359,7 +379,7 @@ class Kit:
         self.entries = teachable(view)
         info = view.digest.info.value if view.digest.info else None
         self.info = info
-        self.digest_title = info.title if info and info.title else "Parallax digest"
+        self.digest_title = info.title if info and info.title else DEFAULT_TITLE
         self.publishers = {s.file: view.outlets[s.publisher].name for s in (info.seeds if info else [])
                            if s.publisher in view.outlets}
 
