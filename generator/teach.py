@@ -252,6 +252,39 @@ FOOT_LINES = 1.6
 SECTION_GAPS = 2.0  # the space between the sections, all told
 
 
+def header_lines(view: View, item, label: str) -> float:
+    """Estimated lines of a print page's header: the digest line (beside the name and date
+    blanks), the item's title in 12 pt, the meta line."""
+    info = view.digest.info.value if view.digest.info else None
+    digest_line = f"{info.title if info and info.title else DEFAULT_TITLE} · {label}"
+    return (HEAD_LINES + lines(digest_line, NAME_WIDTH)
+            + lines(display_title(item), TITLE_WIDTH) * TITLE_LINE)
+
+
+# The activities' fixed parts (instructions, tables, answer space), measured like the handout;
+# the passage, printed with room to mark it (line height 2), gets what is left of the page.
+FRAMING_FIXED = 33.5
+TRACE_FIXED = 21.0
+TRACE_STEP = 6.8
+PASSAGE_LINE = 1.55  # a line of the passage, in body lines
+PASSAGE_MIN = 300  # characters: an activity always has a passage to work on
+FRAMING_LABEL = "Activity: spot the framing"
+TRACE_LABEL = "Activity: trace the source"
+
+
+def trace_steps(item) -> int:
+    """The empty steps between the page students have and the original speaker: as many as the
+    record's chain has links after the seed page, from two to three."""
+    return min(max(len(item.provenance), 3), 4) - 1
+
+
+def passage_limit(view: View, item, label: str, fixed: float) -> int:
+    """Characters of the excerpt an activity page prints: as many whole lines as fit."""
+    room = PAGE_LINES - header_lines(view, item, label) - fixed
+    text_lines = max(int(room / PASSAGE_LINE), 0)
+    return max(text_lines * int(LINE_CHARS * QUOTE_WIDTH) - 20, PASSAGE_MIN)
+
+
 def _key_lines(key, who_words: int) -> float:
     if not key:
         return 0.0
@@ -270,8 +303,6 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
     characters)."""
     marked = mark_excerpt(view, item)
     rows = party_rows(view, item)
-    info = view.digest.info.value if view.digest.info else None
-    digest_line = f"{info.title if info and info.title else DEFAULT_TITLE} · Handout"
     questions = tuple(q.question for q in item.discussion[:3])
     summary_full = plain(item.summary)
     sentences = re.split(r"(?<=[.!?])\s+", summary_full) if summary_full else []
@@ -298,7 +329,7 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
         questions and the footer."""
         key = shown_key()
         return (
-            HEAD_LINES + lines(digest_line, NAME_WIDTH) + lines(display_title(item), TITLE_WIDTH) * TITLE_LINE,
+            header_lines(view, item, "Handout"),
             HEADING + lines("Headline: " + item.title) + lines(excerpt[: state["excerpt"]], QUOTE_WIDTH)
             + (1 if state["excerpt"] < len(excerpt) else 0),
             _key_lines(key, state["who"]) + (1 if len(key) < len(marked.key) else 0),
@@ -428,7 +459,11 @@ class Kit:
         paths = kit_paths(item.id)
         template = {"handout": "teachers/handout.html.j2", "answers": "teachers/answers.html.j2",
                     "framing": "teachers/framing.html.j2", "trace": "teachers/trace.html.j2"}[kind]
-        extra = {"handout": fit_handout(self.view, item)} if kind == "handout" else {}
+        extra = {"handout": {"handout": fit_handout(self.view, item)},
+                 "framing": {"label": FRAMING_LABEL, "limit": passage_limit(self.view, item, FRAMING_LABEL, FRAMING_FIXED)},
+                 "trace": {"label": TRACE_LABEL, "steps": trace_steps(item), "limit": passage_limit(
+                     self.view, item, TRACE_LABEL, TRACE_FIXED + TRACE_STEP * trace_steps(item))},
+                 }.get(kind, {})
         return self.render(template, paths[kind], item=item, paths=paths,
                            marked=mark_excerpt(self.view, item), **extra)
 

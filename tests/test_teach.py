@@ -294,3 +294,18 @@ def test_a_build_prints_mkdocs_site_url_on_the_handouts(tmp_path, monkeypatch, j
     build(project / "mkdocs.yml", project / "content", project / "site")
     page = (project / "site" / teach.kit_paths(SMALL)["handout"]).read_text(encoding="utf-8")
     assert f">https://digest.example.org/items/{SMALL}/</a>" in page
+
+
+def test_an_activity_cuts_a_long_passage_at_a_word_by_the_room_left(kit_corpus):
+    view = _view(kit_corpus)
+    item = kit_corpus_item(kit_corpus, BIG)
+    limit = teach.passage_limit(view, item, teach.FRAMING_LABEL, teach.FRAMING_FIXED)
+    assert teach.PASSAGE_MIN <= limit < len(item.seed.excerpt)
+    main = _main(_pages(kit_corpus)[teach.kit_paths(BIG)["framing"]])
+    [passage] = [el for el in main.iter("blockquote")]
+    shown = _text(passage)
+    assert shown.endswith(" […]")
+    assert item.seed.excerpt.startswith(shown[: -len(" […]")]) and len(shown) <= limit + 4
+    # A short passage is printed whole.
+    small = _text([*_main(_pages(kit_corpus)[teach.kit_paths(SMALL)["framing"]]).iter("blockquote")][0])
+    assert small == kit_corpus_item(kit_corpus, SMALL).seed.excerpt
