@@ -134,7 +134,7 @@ def test_seed_text_is_inert_through_ingest_and_build(seed_site):
     items = list((seed_site / "content/items").glob("*.yaml"))
     assert len(items) == len(corpus.FILLS)
     pages = _html_pages(seed_site / "site")
-    assert len(pages) > 2 * len(items)
+    assert len(pages) > len(items)  # the item pages and the rest (drafts have no handouts)
     for path in pages:
         rel = path.relative_to(seed_site / "site").as_posix()
         page = path.read_text(encoding="utf-8")
