@@ -10,9 +10,11 @@ Two kinds of page:
 
 A handout must print on one page, A4 or Letter. Rather than hoping it fits, ``fit_handout``
 estimates the printed height of each part from its length (the page geometry below, measured
-in lines of body type) and cuts by a fixed rule until the estimate fits: fewer parties (with
-"and N more parties: see the address"), shorter answer space, a summary cut at a sentence, a
-cut excerpt. The browser tests print every handout and activity and count the pages.
+in lines of body type) and cuts by a fixed rule until the estimate fits: shorter answer space,
+shorter key cells, fewer parties (with "and N more parties: see the address"), a summary cut at
+a sentence, fewer key rows, a cut excerpt. An activity's passage is cut to the room its page
+leaves (``passage_limit``). The browser tests print every handout and activity and count the
+pages.
 
 Everything printed comes from the content: no template names a topic.
 """
@@ -288,7 +290,8 @@ def passage_limit(view: View, item, label: str, fixed: float) -> int:
 def _key_lines(key, who_words: int) -> float:
     if not key:
         return 0.0
-    return HEADING + 1.4 + sum(ROW_EXTRA + max(lines(k.word, 0.22), lines(words(k.who, who_words), 0.45),
+    return HEADING + 1.4 + sum(ROW_EXTRA + max(lines(k.word, 0.22),
+                                               lines(words(k.who, who_words), 0.45),
                                                lines(words(k.neutral, WORD_CAP), 0.26))
                                for k in key)
 
@@ -330,15 +333,16 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
         key = shown_key()
         return (
             header_lines(view, item, "Handout"),
-            HEADING + lines("Headline: " + item.title) + lines(excerpt[: state["excerpt"]], QUOTE_WIDTH)
+            HEADING + lines("Headline: " + item.title)
+            + lines(excerpt[: state["excerpt"]], QUOTE_WIDTH)
             + (1 if state["excerpt"] < len(excerpt) else 0),
             _key_lines(key, state["who"]) + (1 if len(key) < len(marked.key) else 0),
             HEADING + lines(" ".join(sentences[: state["sentences"]]))
             + (1 if state["sentences"] < len(sentences) else 0),
             HEADING + sum(lines(f"{p.name} ({p.status}): {p.gist}", LIST_WIDTH) + ITEM_GAP
                           for p in kept()) + (1 if state["keep"] < len(rows) else 0),
-            HEADING + sum(lines(q, LIST_WIDTH) + ANSWER_LINE * state["answer_lines"] + QUESTION_GAP
-                          for q in questions),
+            HEADING + sum(lines(q, LIST_WIDTH) + ANSWER_LINE * state["answer_lines"]
+                          + QUESTION_GAP for q in questions),
             FOOT_LINES + SECTION_GAPS,
         )
 
@@ -411,8 +415,8 @@ class Kit:
         info = view.digest.info.value if view.digest.info else None
         self.info = info
         self.digest_title = info.title if info and info.title else DEFAULT_TITLE
-        self.publishers = {s.file: view.outlets[s.publisher].name for s in (info.seeds if info else [])
-                           if s.publisher in view.outlets}
+        self.publishers = {s.file: view.outlets[s.publisher].name
+                           for s in (info.seeds if info else []) if s.publisher in view.outlets}
 
     def address(self, path: str) -> str:
         return address(self.site_url, path)
@@ -459,11 +463,16 @@ class Kit:
         paths = kit_paths(item.id)
         template = {"handout": "teachers/handout.html.j2", "answers": "teachers/answers.html.j2",
                     "framing": "teachers/framing.html.j2", "trace": "teachers/trace.html.j2"}[kind]
-        extra = {"handout": {"handout": fit_handout(self.view, item)},
-                 "framing": {"label": FRAMING_LABEL, "limit": passage_limit(self.view, item, FRAMING_LABEL, FRAMING_FIXED)},
-                 "trace": {"label": TRACE_LABEL, "steps": trace_steps(item), "limit": passage_limit(
-                     self.view, item, TRACE_LABEL, TRACE_FIXED + TRACE_STEP * trace_steps(item))},
-                 }.get(kind, {})
+        extra: dict = {}
+        if kind == "handout":
+            extra = {"handout": fit_handout(self.view, item)}
+        elif kind == "framing":
+            extra = {"label": FRAMING_LABEL,
+                     "limit": passage_limit(self.view, item, FRAMING_LABEL, FRAMING_FIXED)}
+        elif kind == "trace":
+            steps = trace_steps(item)
+            extra = {"label": TRACE_LABEL, "steps": steps, "limit": passage_limit(
+                self.view, item, TRACE_LABEL, TRACE_FIXED + TRACE_STEP * steps)}
         return self.render(template, paths[kind], item=item, paths=paths,
                            marked=mark_excerpt(self.view, item), **extra)
 
