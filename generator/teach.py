@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 
 from markupsafe import Markup, escape
@@ -102,11 +103,17 @@ def words(text: str, cap: int) -> str:
     return " ".join(parts) if len(parts) <= cap else " ".join(parts[:cap]).rstrip(",;:") + " …"
 
 
+@lru_cache(maxsize=1)  # one digest is rendered at a time
+def _lexicon_notes(view: View) -> dict:
+    """The lexicon's entries by term."""
+    return {e.value.term.casefold(): e.value for e in view.digest.lexicon}
+
+
 def _loaded(view: View, item, text: str) -> list[tuple[int, int, str, str, str]]:
     """(start, end, term, who, note) of the loaded words in ``text``: the record's framing terms
     and the lexicon's words; overlaps keep the longer, earlier word."""
     folded = text.casefold()
-    lexicon_notes = {e.value.term.casefold(): e.value for e in view.digest.lexicon}
+    lexicon_notes = _lexicon_notes(view)
     found: list[tuple[int, int, str, str, str]] = []
     for f in item.framing:
         term = f.term.strip()
@@ -296,7 +303,8 @@ def _key_lines(key, who_words: int) -> float:
                                for k in key)
 
 
-def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
+def fit_handout(view: View, item, budget: float = PAGE_LINES,
+                marked: Marked | None = None) -> Handout:
     """The handout of ``item`` cut by rule to fit ``budget`` lines. The steps, in order, until
     the estimate fits: two answer lines a question instead of three; shorter "who uses it"
     cells in the key; parties dropped (lowest priority first: gaps, then general positions,
@@ -304,7 +312,7 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES) -> Handout:
     to two sentences, then one; the key down to three words (the answer key has them all); the
     parties down to one; one answer line a question; the excerpt cut at a word (never below 300
     characters)."""
-    marked = mark_excerpt(view, item)
+    marked = marked or mark_excerpt(view, item)
     rows = party_rows(view, item)
     questions = tuple(q.question for q in item.discussion[:3])
     summary_full = plain(item.summary)
@@ -418,6 +426,21 @@ class Kit:
         self.publishers = {s.file: view.outlets[s.publisher].name
                            for s in (info.seeds if info else []) if s.publisher in view.outlets}
 
+        # An item's four pages are planned one after the other: what they share is computed
+        # once, for the item of the moment (holding every item's would grow with the digest).
+        self._memo: tuple[str, Marked, Handout | None] | None = None
+
+    def marked(self, item) -> Marked:
+        if self._memo is None or self._memo[0] != item.id:
+            self._memo = (item.id, mark_excerpt(self.view, item), None)
+        return self._memo[1]
+
+    def handout(self, item) -> Handout:
+        marked = self.marked(item)
+        if self._memo[2] is None:
+            self._memo = (item.id, marked, fit_handout(self.view, item, marked=marked))
+        return self._memo[2]
+
     def address(self, path: str) -> str:
         return address(self.site_url, path)
 
@@ -465,7 +488,7 @@ class Kit:
                     "framing": "teachers/framing.html.j2", "trace": "teachers/trace.html.j2"}[kind]
         extra: dict = {}
         if kind == "handout":
-            extra = {"handout": fit_handout(self.view, item)}
+            extra = {"handout": self.handout(item)}
         elif kind == "framing":
             extra = {"label": FRAMING_LABEL,
                      "limit": passage_limit(self.view, item, FRAMING_LABEL, FRAMING_FIXED)}
@@ -474,11 +497,11 @@ class Kit:
             extra = {"label": TRACE_LABEL, "steps": steps, "limit": passage_limit(
                 self.view, item, TRACE_LABEL, TRACE_FIXED + TRACE_STEP * steps)}
         return self.render(template, paths[kind], item=item, paths=paths,
-                           marked=mark_excerpt(self.view, item), **extra)
+                           marked=self.marked(item), **extra)
 
     def pack(self, chunk, n, total, prev_n, next_n) -> str:
         path = pack_path(n)
-        handouts = [(e.value, fit_handout(self.view, e.value)) for e in chunk]
+        handouts = [(e.value, self.handout(e.value)) for e in chunk]
         return self.render("teachers/pack.html.j2", path, handouts=handouts, number=n, total=total,
                            prev=pack_path(prev_n) if prev_n else None,
                            next=pack_path(next_n) if next_n else None)
