@@ -212,7 +212,8 @@ def build(content: Path, site_dir: Path, config_file: Path):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the Markdown pages.")
 def render(content: Path, out: Path):
-    """Write the site's generated pages as plain Markdown, for other engines and for diffing."""
+    """Write the site's generated pages as plain Markdown (the teacher kit's print pages as
+    HTML), for other engines and for diffing."""
     from .render import render_site
     from .sitedir import unsafe_output, write_pages
 
