@@ -188,8 +188,8 @@ def marked_html(marked: Marked, numbered: bool = True, limit: int | None = None,
         else:
             out.append(escape(text))
     body = str(Markup("").join(out))
-    if title:
-        return Markup(_balanced_html(body))
+    if title:  # a span, so that its first text node is balanced like the others
+        return Markup(_balanced_html(f"<span>{body}</span>"))
     paras = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
     return Markup(_balanced_html("".join(f"<p>{p}</p>".replace("\n", "<br>") for p in paras)))
 
