@@ -19,6 +19,34 @@ GOOD_ITEM = "council-bulldozes-the-bike-lane-plan"
 SHARED = Path(os.environ.get("PARALLAX_SHARED", ROOT.parent / "shared"))
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _unavailable(why: str):
+    """No browser: a local run skips; CI, where the browser suite is a quality bar, fails."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(why)
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one for the whole session (Playwright's sync API
+    cannot run two at once)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed: make install-test")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).is_file():
+        _unavailable("Debian's chromium is missing: make browser (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 class Corpus:
     """A copy of the fixture project (seeds/ and content/) that a test may change."""
 

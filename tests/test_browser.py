@@ -25,15 +25,13 @@ from generator.check import CHECKS
 from generator.load import load_content
 from generator.site import build
 
-from conftest import GOOD_ITEM, fixture_project
+from conftest import CHROMIUM_ARGS, GOOD_ITEM, _unavailable, fixture_project
 
 pytestmark = pytest.mark.browser
 
 RTL_ITEM = "river-path-budget-moved-to-road-repairs"
 DESKTOP, PHONE = 1280, 390
 WIDTHS = (DESKTOP, PHONE)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                "resultTypes": ["violations"]}
 
@@ -101,28 +99,6 @@ def base_url(project) -> str:
     server.shutdown()
     thread.join()
     server.server_close()
-
-
-def _unavailable(why: str):
-    """No browser: a local run skips; CI, where the browser suite is a quality bar, fails."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(why)
-    pytest.skip(why)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed: make install-test")
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).is_file():
-        _unavailable("Debian's chromium is missing: make browser (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Tab:

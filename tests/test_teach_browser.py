@@ -78,32 +78,21 @@ def sites(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def tab(sites):
-    from test_browser import CHROMIUM_ARGS, _unavailable
+def tab(sites, browser):
+    context = browser.new_context(service_workers="block")
+    outside: list[str] = []
 
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed: make install-test")
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).is_file():
-        _unavailable("Debian's chromium is missing: make browser (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context(service_workers="block")
-        outside: list[str] = []
-
-        def route(r):
-            if urlsplit(r.request.url).hostname == "127.0.0.1":
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
-        context.route("**/*", route)
-        page = context.new_page()
-        page.outside = outside
-        yield page
-        browser.close()
+    def route(r):
+        if urlsplit(r.request.url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.outside = outside
+    yield page
+    context.close()
 
 
 def _url(path: str) -> str:
