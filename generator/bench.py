@@ -341,7 +341,8 @@ def mkdocs_only_project(project: Path) -> Path:
 
 def page_sizes(site: Path) -> dict:
     """The largest item page and the largest listing page of a built site, in bytes. Every page
-    that is not one item's own page (the item page and its handout) counts as a listing: the
+    that is not one item's own page (the item page, its handout, answer key and activities)
+    counts as a listing: the
     home page, the paginated listings, the timeline, the coverage matrix, the handout pack, the
     glossary and the documentation pages."""
     items, listings = [], []
@@ -351,7 +352,7 @@ def page_sizes(site: Path) -> dict:
         if parts[0] == "404.html":
             continue
         one_item = (len(parts) == 3 and parts[0] == "items"
-                    or len(parts) == 4 and parts[:2] == ("teachers", "handouts"))
+                    or len(parts) >= 4 and parts[:2] == ("teachers", "handouts"))
         if one_item and not parts[-2].startswith("page-"):
             if parts[0] == "items":
                 items.append((size, "/".join(parts[:-1]) + "/"))

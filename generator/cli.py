@@ -269,7 +269,8 @@ def build(content: Path, site_dir: Path, config_file: Path | None, drafts: bool)
               help="Folder for the Markdown pages.")
 @click.option("--drafts", is_flag=True, help="Also render draft and reviewed records.")
 def render(content: Path, out: Path, drafts: bool):
-    """Write the site's generated pages as plain Markdown, for other engines and for diffing.
+    """Write the site's generated pages as plain Markdown (the teacher kit's print pages as
+    HTML), for other engines and for diffing.
 
     Published records only, unless --drafts is given."""
     from .public import shown

@@ -165,6 +165,7 @@ class SiteText:
 
     name: str = "Parallax digest"
     description: str = ""
+    url: str = ""  # MkDocs' site_url, where set: the handouts print full addresses with it
 
 
 class View:
@@ -443,16 +444,10 @@ def render_item(view: View, entry: Located) -> Page:
                    json_ld=json_ld(view, item))
 
 
-def render_handout(view: View, entry: Located) -> Page:
-    item = entry.value
-    path = RECORD_PAGES["items"][1].format(item.id)
-    return _render("handout.md.j2", path, items=[item], view=view,
-                   title=title_meta(f"Handout: {display_title(item)}"), pack=False)
-
-
 def plan_site(digest: Digest, edit_url: str = "",
               site: SiteText = SiteText()) -> list[tuple[str, Callable[[], str]]]:
     """Every generated page of the site, in a stable order: its path, and how to render it.
+    ``site.url`` (MkDocs' site_url, where set) makes the addresses printed on handouts full.
 
     The paths are known at once; each page is rendered only when asked for, so a caller can
     hand the list of pages to MkDocs before any of them is rendered (see ``site``)."""
@@ -504,12 +499,9 @@ def plan_site(digest: Digest, edit_url: str = "",
               title=title_meta("Corrections"))
     plan.append(("methodology/checks.md", lambda: render_checks().text))
     plan.append(("guides/record-reference.md", lambda: render_reference().text))
-    for e in view.items:
-        plan.append((RECORD_PAGES["items"][1].format(e.value.id),
-                     lambda e=e: render_handout(view, e).text))
-    add_pages("handout.md.j2", view.items, "teachers/handouts/index.md", 20,
-              items=lambda c, n: [e.value for e in c], pack=True,
-              title=title_meta("Handouts: the printable pack"))
+    from .teach import plan_kit  # the teacher kit: the guide, handouts, keys and activities
+
+    plan += plan_kit(view, site.url)
     return plan
 
 

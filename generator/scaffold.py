@@ -16,7 +16,7 @@ from . import yamlio
 from .schema import dumps, schemas
 
 # The topic-neutral pages a new digest starts with, copied from Parallax's own docs/.
-DOCS = ("methodology/index.md", "teachers/index.md", "guides/start-a-new-digest.md",
+DOCS = ("methodology/index.md", "guides/start-a-new-digest.md",
         "guides/add-a-seed.md", "guides/write-a-record.md", "security.md",
         "assets/parallax.css", "assets/parallax.js")
 DOCS_SOURCE = Path(__file__).resolve().parent.parent / "docs"
@@ -72,24 +72,26 @@ nav:
   - Home: index.md
   - Items: items/index.md
   - Outlets: outlets/index.md
-  - Stakeholders: stakeholders/index.md
+  - Parties: stakeholders/index.md
   - Glossary: glossary.md
   - Timeline: timeline/index.md
   - Coverage: coverage/index.md
   - For teachers:
-      - teachers/index.md
+      - Guide: teachers/index.md
       - Handouts: teachers/handouts/index.md
-  - Methodology:
-      - methodology/index.md
+  - About:
+      - Methodology: methodology/index.md
       - How this digest was researched: methodology/research.md
       - The checks: methodology/checks.md
       - What could not be verified: methodology/unverified.md
-      - Security: security.md
-  - Guides:
+      - Corrections: methodology/corrections.md
+  # The editors' documentation: reachable, and kept apart from the readers' pages.
+  - For editors:
       - Start a new digest: guides/start-a-new-digest.md
       - How to add a seed: guides/add-a-seed.md
       - How to write a record: guides/write-a-record.md
       - Record format reference: guides/record-reference.md
+      - Security: security.md
 """
 
 

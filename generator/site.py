@@ -293,7 +293,8 @@ def _refuse_clashes(owners: dict[str, str], paths: list[str], config) -> None:
 
 
 def _site_text(config) -> SiteText:
-    return SiteText(config.site_name or SiteText.name, config.site_description or "")
+    return SiteText(config.site_name or SiteText.name, config.site_description or "",
+                    config.site_url or "")
 
 
 def docs_dir(config_file: Path) -> Path:

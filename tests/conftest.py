@@ -205,7 +205,10 @@ def content_of(page: str) -> str:
     """The main content of a built page: what the generator put there, without the theme.
 
     The content holds articles of its own (perspectives), so its end is the ``</article>`` that
-    balances the opening one, not the first one."""
+    balances the opening one, not the first one. A print page of the teacher kit, outside the
+    theme, has its content in ``<main>``."""
+    if '<article class="md-content__inner' not in page and "<main>" in page:
+        return page[page.index("<main>"):page.index("</main>") + len("</main>")]
     start = page.index('<article class="md-content__inner')
     depth = 0
     for m in re.finditer(r"<(/?)article\b", page[start:], re.I):

@@ -44,8 +44,8 @@ def test_every_page_type_is_rendered(corpus):
     for expected in ("index.md", "items/index.md", "outlets/index.md", "outlets/city-gazette.md",
                      "stakeholders/index.md", "stakeholders/city-council.md", "glossary.md",
                      "timeline/index.md", "coverage/index.md", "methodology/checks.md",
-                     "methodology/unverified.md", "teachers/handouts/index.md",
-                     "teachers/handouts/council-bulldozes-the-bike-lane-plan.md"):
+                     "methodology/unverified.md", "teachers/index.md", "teachers/handouts/index.md",
+                     "teachers/handouts/council-bulldozes-the-bike-lane-plan/index.html"):
         assert expected in paths, expected
 
 

@@ -84,8 +84,10 @@ def _normalise(part: str) -> str:
 
 def scan(page: str) -> PageScan:
     doc = parse(page)
+    # A theme page's content is its main article; a print page of the teacher kit (outside the
+    # theme) has its content in <main>.
     [article] = [el for el in doc.iter("article")
-                 if (el.get("class") or "").startswith("md-content__inner")]
+                 if (el.get("class") or "").startswith("md-content__inner")] or list(doc.iter("main"))
     content = active_parts(article)
     chrome = Counter(map(_normalise, active_parts(doc))) - Counter(map(_normalise, content))
     bidi = []
