@@ -229,6 +229,7 @@ class Handout:
     estimate: float  # estimated lines, for the tests and the docs
     cuts: tuple[str, ...] = field(default=())
     sections: tuple[float, ...] = field(default=())  # the estimate, section by section
+    authorship: str = ""  # who prepared and who checked the record, printed above the address
 
 
 def party_rows(view: View, item) -> list[tuple[int, Party]]:
@@ -304,6 +305,15 @@ def _key_lines(key, who_words: int) -> float:
                                for k in key)
 
 
+def authorship(item) -> str:
+    """Who prepared and who checked the record, as its page says it, for the printed page."""
+    def sentence(text: str) -> str:
+        text = " ".join(text.split())
+        return text if text.endswith((".", "!", "?")) else text + "."
+    return (f"Prepared: {sentence(item.prepared_by or 'not recorded')} "
+            f"Checked: {sentence(item.reviewed_by or 'not yet reviewed')}")
+
+
 def fit_handout(view: View, item, budget: float = PAGE_LINES,
                 marked: Marked | None = None) -> Handout:
     """The handout of ``item`` cut by rule to fit ``budget`` lines. The steps, in order, until
@@ -319,6 +329,7 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES,
     summary_full = plain(item.summary)
     sentences = re.split(r"(?<=[.!?])\s+", summary_full) if summary_full else []
     excerpt = item.seed.excerpt
+    credit = authorship(item)
     state = {"answer_lines": 3, "who": WORD_CAP, "keep": len(rows), "sentences": len(sentences),
              "terms": len(marked.key), "excerpt": len(excerpt)}
     cuts: list[str] = []
@@ -352,7 +363,7 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES,
                           for p in kept()) + (1 if state["keep"] < len(rows) else 0),
             HEADING + sum(lines(q, LIST_WIDTH) + ANSWER_LINE * state["answer_lines"]
                           + QUESTION_GAP for q in questions),
-            FOOT_LINES + SECTION_GAPS,
+            FOOT_LINES + SECTION_GAPS + lines(credit),
         )
 
     def estimate() -> float:
@@ -380,7 +391,8 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES,
     return Handout(marked, state["excerpt"] if state["excerpt"] < len(excerpt) else None,
                    key, len(marked.key) - len(key), state["who"], summary, summary_cut, kept(),
                    len(rows) - state["keep"], questions, state["answer_lines"],
-                   round(estimate(), 1), tuple(cuts), tuple(round(x, 1) for x in sections()))
+                   round(estimate(), 1), tuple(cuts), tuple(round(x, 1) for x in sections()),
+                   credit)
 
 
 # --- pages -----------------------------------------------------------------------------------
