@@ -134,7 +134,7 @@ def test_bidi_override_does_not_reorder_what_follows(browser, hostile_site):
         watch = Watch(browser, base)
         watch.page.goto(f"{base}items/hostile-{n:03d}/", wait_until="load")
         order = watch.page.evaluate("""() => {
-          const p = [...document.querySelectorAll('.parallax-record p')]
+          const p = [...document.querySelectorAll('.parallax-authorship')]
             .find(el => el.textContent.includes('Reviewed by:'));
           const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
           let node;
