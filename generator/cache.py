@@ -33,28 +33,34 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
-from . import __version__, textfile, yamlio
-from . import load as _load
+from . import __version__
 from .problems import Problem
-from .sitedir import write_file
+
+# The models, the YAML reader and the checks are imported where they are used: a warm
+# `parallax check` whose verdict is kept (``verdict``) needs none of them, and importing pydantic
+# and the models would be most of its time.
 
 FOLDER = ".parallax-cache"
 FORMAT = 1
-MAX_ENTRY_BYTES = 4 * yamlio.MAX_BYTES  # a record file's data as JSON, with room to spare
+MAX_ENTRY_BYTES = 8_000_000  # a record file's data as JSON (a record is at most 2 MB of YAML)
 SEVERITIES = ("error", "warning", "info")
 
 # Checks whose problems for an item depend only on that item, the registries and digest.yaml,
 # and the item's seed file. A check belongs here only if that holds; any other check (those
-# that compare items, such as duplicate ids or related items; the `date` check, which reads the
-# calendar; and every check added later until it is listed here) runs on the whole digest each
-# time. The problems these checks find in the registries are found again each time too.
+# that compare items, such as duplicate ids or related items, and every check added later
+# until it is listed here) runs on the whole digest each time. The problems these checks find
+# in the registries are found again each time too.
+# `date` compares dates with today's: its results are kept for the day (today's date is part of
+# the key), so the first check of a day runs the per-record checks on every item again.
 PER_RECORD = frozenset({
     "ref-outlet", "ref-actor", "ref-stakeholder", "seed", "framing-glossary", "neutral-voice",
     "balance-count", "balance-about", "balance-independent", "provenance-seed",
     "provenance-link", "provenance-depth", "source-fields", "url", "publish-complete", "draft",
+    "duplicate-perspective", "publish-reviewer", "editor-note", "date",
 })
 # Indexes of check.Context built from the registries alone: built once, shared with the
 # context that checks only the changed items.
@@ -87,12 +93,18 @@ def _plain(value) -> bool:
     return False
 
 
-def _read_json(path: Path):
-    """A kept file's data, or None whatever is wrong with it."""
+def _read_json(path: Path, limit: int = MAX_ENTRY_BYTES):
+    """A kept file's data, or None whatever is wrong with it (or when it is over ``limit``
+    bytes)."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_ENTRY_BYTES + 1)
-        if len(raw) > MAX_ENTRY_BYTES:
+        # Never through a link, and never a fifo or a device (which could block or never end).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            raw = fh.read(limit + 1)
+        if len(raw) > limit:
             return None
         return json.loads(raw.decode("utf-8"))
     except (OSError, ValueError, RecursionError):
@@ -138,6 +150,8 @@ def _write_json(path: Path, top: Path, data) -> bool:
 
 
 def _dump_default(value):
+    from . import load as _load
+
     if isinstance(value, _load.Located):
         return [value.path, list(value.base), value.value]
     if hasattr(value, "model_dump"):
@@ -165,6 +179,7 @@ class Cache:
         self._code: str | None = None
         self._results: dict | None = None  # text hash -> [key, problems], as last saved
         self._ready: dict[Path, bool] = {}  # record folders made, and not links
+        self._folders: dict[tuple, bool] = {}  # (folder, root) -> inside root, for one load
 
     @property
     def code(self) -> str:
@@ -174,13 +189,28 @@ class Cache:
 
     # --- loading ---------------------------------------------------------------------------
 
+    def _inside(self, path: Path, root: Path) -> bool:
+        """``load._inside``, resolving each folder once per load rather than each file: a file
+        that is not a link lies where its folder resolves to."""
+        from . import load as _load
+
+        if path.is_symlink():
+            return _load._inside(path, root)
+        key = (path.parent, root)
+        if key not in self._folders:
+            self._folders[key] = _load._inside(path.parent, root)
+        return self._folders[key]
+
     def _entry(self, digest: str) -> Path:
         return self.folder / "records" / digest[:2] / f"{digest}.json"
 
     def read(self, path: Path, display: str, root: Path):
         """``load.read_item``'s twin: the file read and parsed, or its kept data when its text
         is unchanged. The same result either way."""
-        if not _load._inside(path, root):
+        from . import load as _load
+        from . import textfile, yamlio
+
+        if not self._inside(path, root):
             return _load.read_item(path, display, root)
         try:
             text = textfile.read_text(path, "file", yamlio.MAX_BYTES)
@@ -238,8 +268,11 @@ class Cache:
     def load(self, root: Path, project_root: Path | None = None, memo: dict | None = None,
              jobs: int = 1):
         """``load.load_content``, parsing only the item files whose text changed."""
+        from . import load as _load
+
         if self.folder is None:
             return _load.load_content(root, project_root, cache=memo, jobs=jobs)
+        self._folders = {}  # a folder may have become a link since the last load
         if jobs > 1 and self._warm(Path(root)):
             jobs = 1  # kept data is read faster here than a helper can send it
         collecting = gc.isenabled()
@@ -282,7 +315,7 @@ class Cache:
             if c.code not in PER_RECORD:
                 found.extend(c.func(ctx))
         kept = self.results()
-        base = f"{self.code}:{registries_key(digest)}"
+        base = f"{self.code}:{today()}:{registries_key(digest)}"
         seeds: dict = {}
         fresh: dict = {}
         changed = []
@@ -321,6 +354,8 @@ class Cache:
         written when nothing changed."""
         if fresh == self._results:
             return
+        from .sitedir import write_file
+
         self._results = fresh
         top = self.folder
         if _write_json(top / "checks.json", top, {"format": FORMAT, "code": self.code,
@@ -381,6 +416,13 @@ def _seed_state(ctx, rel: str, memo: dict) -> str | None:
         state = None
     memo[rel] = state
     return state
+
+
+def today() -> str:
+    """Today's date as the `date` check reads it: per-record results hold for one day."""
+    import datetime
+
+    return datetime.date.today().isoformat()
 
 
 def open_cache(project_root: Path) -> Cache:

@@ -100,17 +100,17 @@ def main():
 def check(content: Path, fmt: str, strict: bool, verbose: bool):
     """Validate every record and registry, and run the editorial checks."""
     from .cache import open_cache
+    from .verdict import checked
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     root = _project_root(content)
     cache = open_cache(root)  # .parallax-cache/: the same verdict, less work when little changed
-    digest, problems = cache.load(content, root)
-    problems = cache.check(digest, problems)
+    items, problems = checked(cache, content, root)
     _show(problems, fmt, quiet_info=not verbose, content=content)
     if fmt == "text":
         counts = {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")}
-        click.echo(f"{len(digest.items)} items: {counts['error']} errors, {counts['warning']} "
+        click.echo(f"{items} items: {counts['error']} errors, {counts['warning']} "
                    f"warnings, {counts['info']} notes", err=True)
     sys.exit(1 if has_errors(problems, strict) else 0)
 

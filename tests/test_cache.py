@@ -8,8 +8,10 @@ the message, and the records loaded.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -18,12 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS
-from generator import yamlio
+from generator import verdict, yamlio
 from generator.cache import FOLDER, open_cache
 from generator.check import run_checks
 from generator.cli import main
 from generator.load import load_content
 from generator.synthetic import write_content
+from generator.verdict import FILE, checked
 from hostile.corpus import FILLS
 
 HOSTILE = [None, "", 7, True, [], {"x": 1}, "terrorist group", "regime", "2099-01-01",
@@ -44,11 +47,17 @@ def cached(project: Path, cache=None):
     return cache.check(digest, problems), [e.value for e in digest.items]
 
 
+def kept_verdict(project: Path, cache=None):
+    """What ``parallax check`` gives: the kept verdict when nothing changed (``verdict``)."""
+    return checked(cache or open_cache(project), project / "content", project)
+
+
 def same_verdict(project: Path, cache=None) -> None:
     expected = plain(project)
     got = cached(project, cache)
     assert got[0] == expected[0]
     assert got[1] == expected[1]
+    assert kept_verdict(project, cache) == (len(expected[1]), expected[0])
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +123,8 @@ def edit(project: Path, kind: str, k: int, value) -> None:
         item.write_bytes(text[: k % max(1, len(text))] + _pick(garbage, k).encode()
                          if k % 5 else b"\xff\xfe not utf-8")
     elif kind == "copy" and (item := _pick(items, k)) is not None:
-        shutil.copy(item, item.with_name(f"copy-{k % 3}.yaml"))
+        if item.name != f"copy-{k % 3}.yaml":
+            shutil.copy(item, item.with_name(f"copy-{k % 3}.yaml"))
     elif kind == "remove" and len(items) > 1:
         _pick(items, k).unlink()
     elif kind == "registry":
@@ -153,6 +163,20 @@ def edit(project: Path, kind: str, k: int, value) -> None:
         shutil.rmtree(project / FOLDER, ignore_errors=True)
 
 
+def _tree(project: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for top in ("content", "seeds") for p in (project / top).rglob("*")
+            if p.is_file()}
+
+
+def _time_passes(project: Path, before: dict[Path, bytes], tick: int) -> None:
+    """Give every file an edit changed a modification time of its own, as time passing
+    between edits would (a change within one tick of the clock is the racy case, tested on its
+    own below)."""
+    for path, data in _tree(project).items():
+        if before.get(path) != data:
+            os.utime(path, ns=(tick, tick))
+
+
 EDITS = st.tuples(st.sampled_from(["set", "set", "delete", "break", "copy", "remove",
                                    "registry", "registry", "seed", "cache", "wipe"]),
                   st.integers(0, 10_000), st.sampled_from(HOSTILE))
@@ -161,15 +185,19 @@ EDITS = st.tuples(st.sampled_from(["set", "set", "delete", "break", "copy", "rem
 @pytest.mark.parametrize("base", ["synthetic", "fixture"])
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(edits=st.lists(EDITS, min_size=1, max_size=6), keep=st.booleans())
-def test_cached_and_uncached_verdicts_agree_after_any_edits(bases, base, edits, keep):
-    with tempfile.TemporaryDirectory() as tmp:
+@given(edits=st.lists(EDITS, min_size=1, max_size=6), keep=st.booleans(), trust=st.booleans())
+def test_cached_and_uncached_verdicts_agree_after_any_edits(bases, base, edits, keep, trust):
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
         project = Path(tmp) / "project"
         shutil.copytree(bases[base], project)
+        if trust:  # every file old enough for its size and times to be trusted (no racy file)
+            mp.setattr(verdict, "_clock", lambda: time.time_ns() + 10 * verdict.RACY_NS)
         cache = open_cache(project) if keep else None  # one cache object, as `mkdocs serve` keeps
         same_verdict(project, cache)
-        for kind, k, value in edits:
+        for n, (kind, k, value) in enumerate(edits):
+            before = _tree(project)
             edit(project, kind, k, value)
+            _time_passes(project, before, 1_000_000_000 * (1_000_000 + n))
             same_verdict(project, cache)
             same_verdict(project, cache)  # warm
 
@@ -249,3 +277,132 @@ def test_parallax_check_uses_the_cache_and_says_the_same(bases, tmp_path, monkey
     assert runs[0].output == runs[1].output
     assert runs[0].exit_code == runs[1].exit_code
     assert json.loads(runs[0].output) == [p.as_dict() for p in plain(project)[0]]
+
+
+# --- the kept verdict (generator/verdict.py) -----------------------------------------------
+
+def _old_files(monkeypatch) -> None:
+    """As if every file had last changed more than two seconds before the run looked at it."""
+    monkeypatch.setattr(verdict, "_clock", lambda: time.time_ns() + 10 * verdict.RACY_NS)
+
+
+def _counting_hashes(monkeypatch) -> list:
+    hashed: list = []
+    real = verdict._hash_file
+    monkeypatch.setattr(verdict, "_hash_file", lambda path: hashed.append(path) or real(path))
+    return hashed
+
+
+def test_an_unchanged_tree_is_answered_without_loading_or_reading(bases, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    _old_files(monkeypatch)
+    expected = kept_verdict(project)
+    assert expected == (len(plain(project)[1]), plain(project)[0])
+    hashed = _counting_hashes(monkeypatch)
+    monkeypatch.setattr("generator.cache.Cache.load", lambda *a, **k: pytest.fail("loaded"))
+    assert kept_verdict(project) == expected
+    assert hashed == []  # every file's size and times were trusted
+
+
+def test_a_file_changed_within_the_racy_window_is_read_again(bases, tmp_path, monkeypatch):
+    """An edit in the same tick of the file system's clock as the run that kept the verdict
+    leaves the file's size and times as they were: only its hash shows it. Such a file (changed
+    less than RACY_NS before that run began) is always hashed again."""
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    record = _items(project)[0]
+    kept_verdict(project)
+    text = record.read_text(encoding="utf-8")
+    before = record.stat()
+    assert "status: published" in text
+    # The same size, and the modification time set back: what a same-tick edit looks like.
+    record.write_text(text.replace("status: published", "status: publishes", 1), encoding="utf-8")
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    # And the kept list of files told the file's new size and times, with the old hash.
+    path = project / FOLDER / FILE
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    now = record.stat()
+    rel = f"content/items/{record.name}"
+    kept["files"][rel][:5] = [now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino, now.st_dev]
+    path.write_text(json.dumps(kept), encoding="utf-8")
+    hashed = _counting_hashes(monkeypatch)
+    count, problems = kept_verdict(project)
+    assert str(record) in hashed
+    assert (count, problems) == (len(plain(project)[1]), plain(project)[0])
+    assert any(p.code == "schema" and p.path == rel for p in problems)
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_caught(bases, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    _old_files(monkeypatch)  # not racy: the change time, which an edit always moves, tells it
+    record = _items(project)[0]
+    kept_verdict(project)
+    before = record.stat()
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("status: published", "status: publishes", 1), encoding="utf-8")
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert record.stat().st_size == before.st_size
+    assert kept_verdict(project) == (len(plain(project)[1]), plain(project)[0])
+    assert any(p.code == "schema" for p in kept_verdict(project)[1])
+
+
+def test_a_seed_edit_invalidates_what_depends_on_it(bases, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    _old_files(monkeypatch)
+    count, before = kept_verdict(project)
+    assert not [p for p in before if p.code == "seed"]
+    seed = sorted((project / "seeds").glob("*"))[0]
+    seed.write_text("An unrelated text.\n", encoding="utf-8")
+    count, after = kept_verdict(project)
+    assert any(p.code == "seed" for p in after)
+    assert (count, after) == (len(plain(project)[1]), plain(project)[0])
+    assert cached(project)[0] == after  # the per-record results follow the seed too
+
+
+def test_a_registry_edit_invalidates_the_kept_verdict(bases, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(bases["synthetic"], project)
+    _old_files(monkeypatch)
+    kept_verdict(project)
+    stakeholders = project / "content" / "stakeholders.yaml"
+    entries = _load(stakeholders)
+    stakeholders.write_text(yamlio.dump(entries[1:]), encoding="utf-8")
+    count, after = kept_verdict(project)
+    assert any(p.code == "ref-stakeholder" for p in after)
+    assert (count, after) == (len(plain(project)[1]), plain(project)[0])
+
+
+def _hostile_verdicts(good: bytes) -> list:
+    kept = json.loads(good)
+    wrong_line = {**kept, "problems": [["content/items/x.yaml", "1", "schema", "m", "error"]]}
+    wrong_severity = {**kept, "problems": [["content/items/x.yaml", 1, "schema", "m", "fatal"]]}
+    wrong_files = {**kept, "files": {"content/items/x.yaml": [1, 2, 3]}}
+    return [b"", b"{", good[: len(good) // 2], b"\xff\xfe\x00", b"[]", b"null",
+            json.dumps({**kept, "format": 999}).encode(), json.dumps({**kept, "key": 7}).encode(),
+            json.dumps({**kept, "items": -1}).encode(), json.dumps(wrong_line).encode(),
+            json.dumps(wrong_severity).encode(), json.dumps(wrong_files).encode(),
+            json.dumps({**kept, "started": "soon"}).encode(), b"[" * 100_000 + b"]" * 100_000]
+
+
+def test_a_corrupt_truncated_foreign_or_hostile_verdict_is_ignored(bases, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    edit(project, "registry", 0, None)  # a verdict with problems in it
+    monkeypatch.chdir(project)
+    expected = [p.as_dict() for p in plain(project)[0]]
+    run = CliRunner().invoke(main, ["check", "--content", "content", "--format", "json"])
+    assert json.loads(run.output) == expected
+    path = project / FOLDER / FILE
+    good = path.read_bytes()
+    for junk in _hostile_verdicts(good):
+        path.write_bytes(junk)
+        run = CliRunner().invoke(main, ["check", "--content", "content", "--format", "json"])
+        assert run.exception is None or isinstance(run.exception, SystemExit), junk[:40]
+        assert json.loads(run.output) == expected
+    path.unlink()
+    os.mkfifo(path)  # a file that would block whoever opens it to read
+    run = CliRunner().invoke(main, ["check", "--content", "content", "--format", "json"])
+    assert json.loads(run.output) == expected
