@@ -241,6 +241,50 @@ def test_the_answer_key_gives_guidance_the_chain_and_the_framing_key(kit_corpus)
     assert "eviction notice" in big and "a timetable change" in big  # the whole framing key
 
 
+def test_an_answer_key_that_fits_is_not_cut(kit_corpus):
+    key = teach.fit_answers(_view(kit_corpus), kit_corpus_item(kit_corpus, SMALL))
+    assert key.cuts == () and key.more_questions == 0 and not key.guidance_cut
+    assert key.excerpt_limit is None and key.estimate <= teach.PAGE_LINES
+
+
+def test_the_answer_key_is_cut_by_its_rule_in_its_order_and_keeps_what_it_must(kit_corpus):
+    """A smaller page cuts more, in the rule's order; the handout's questions, every link of the
+    chain and every marked word stay; what is cut says where the rest is."""
+    view = _view(kit_corpus)
+
+    def long_guidance(d):
+        d["questions"] = [{"question": f"Question {n}?", "guidance": " ".join(
+            f"Sentence {n}.{k} of the guidance says what a good answer notices." for k in range(8))}
+            for n in range(1, 6)]
+    kit_corpus.edit_item(long_guidance, BIG)
+    view = _view(kit_corpus)
+    item = kit_corpus_item(kit_corpus, BIG)
+    roomy = teach.fit_answers(view, item, budget=500)
+    assert roomy.cuts == () and len(roomy.questions) == 5
+    order = ["questions", "what each link printed", "key notes", "link notes", "excerpt",
+             "guidance", "link titles"]
+    last: tuple = ()
+    for budget in (120, 90, 70, 55, 45, 35):
+        key = teach.fit_answers(view, item, budget=budget)
+        assert [c for c in order if c in key.cuts] == list(key.cuts)  # the rule's order
+        assert set(last) <= set(key.cuts)  # a smaller page never cuts less
+        last = key.cuts
+        assert [q for q, _, on in key.questions if on] == [q.question for q in item.discussion[:3]]
+        assert len(key.chain) == len(item.provenance) and len(key.key) > 0
+        if key.estimate > budget:  # only once every cut is made
+            assert "link titles" in key.cuts
+    assert {"questions", "guidance", "excerpt"} <= set(last)
+    pages = _pages(kit_corpus)
+    fitted = teach.fit_answers(view, item)
+    assert fitted.more_questions == 2
+    text = _text(_main(pages[teach.kit_paths(BIG)["answers"]]))
+    assert "2 more questions for discussion, not on the handout" in text
+    assert "Question 4?" not in text and "Question 3?" in text
+    # The item's page has every question with its guidance in full.
+    item_page = pages[f"items/{BIG}.md"]
+    assert "Question 5?" in item_page and "Sentence 5.7 of the guidance" in item_page
+
+
 def test_spot_the_framing_prints_the_excerpt_unmarked_with_an_empty_key(kit_corpus):
     main = _main(_pages(kit_corpus)[teach.kit_paths(BIG)["framing"]])
     assert list(main.iter("mark")) == []

@@ -95,14 +95,13 @@ def _printed(tab, url: str) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("name", SITES)
-def test_every_handout_and_activity_prints_on_one_a4_and_one_letter_page(sites, tab, name):
+def test_every_handout_answer_key_and_activity_prints_on_one_a4_and_one_letter_page(sites, tab, name):
     site, base, ids = sites[name]
     assert ids, name
     printed = {}
     for item in ids:
         for kind, path in teach.kit_paths(item).items():
-            if kind != "answers":  # the teacher's copy may run on
-                printed[f"{item} {kind}"] = _printed(tab, base + _url(path))
+            printed[f"{item} {kind}"] = _printed(tab, base + _url(path))
     assert {k: v for k, v in printed.items() if v != {"A4": 1, "Letter": 1}} == {}
     assert tab.outside == []
 
