@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from .provenance import changed_phrases, changes
 from .render import View, display_title, first_sentence
+from .words import role_words
 from .teachmarks import KeyTerm, Marked, mark_excerpt, words
 from .text import markdown_html, plain
 
@@ -238,6 +240,7 @@ HANDOUT_QUESTIONS = 3  # a handout prints the first three questions
 NOTE_WORDS = 60  # words of a chain link's note, uncut
 SAID_WORDS = 45  # words of what a link printed, uncut
 KEY_NOTE_WORDS = 40  # words of a key row's full note, uncut
+CHANGED_WORDS = 40  # words of what a link changed, uncut
 ANSWERS_LABEL = "Answer key (teacher's copy)"
 NO_GUIDANCE = ("No guidance is written for this question yet: the full record's summary, sources "
                "and provenance hold the material for an answer.")
@@ -258,6 +261,7 @@ class Link:
     url: str  # printed only where the link was found
     note: str
     excerpt: str
+    changed: str = ""  # what this link changed from the one it drew on, in words
 
     def line(self, titled: bool = True) -> str:
         """The link's line, as printed before its note (for the estimate)."""
@@ -269,8 +273,25 @@ class Link:
         return ", ".join(parts) + f". {self.status}."
 
 
+def what_changed(change, outlets: dict) -> str:
+    """What a link changed from the one it drew on, in words: the phrases it dropped and added,
+    or that the two passages differ too much for a word-by-word reading."""
+    outlet = outlets.get(change.older.outlet)
+    source = outlet.name if outlet else f"the {role_words(change.older.role).lower()}"
+    if not change.similar:
+        return f"A different passage from {source}'s."
+    dropped, added = changed_phrases(change.old_text, change.new_text)
+    if not dropped and not added:
+        return f"The same words as {source}."
+    parts = [f"{label} " + ", ".join(f"“{p}”" for p in phrases)
+             for label, phrases in (("dropped", dropped), ("added", added)) if phrases]
+    return f"From {source}: " + "; ".join(parts) + "."
+
+
 def chain(view: View, item) -> tuple[Link, ...]:
-    """The provenance chain as the answer key gives it, seed page first."""
+    """The provenance chain as the answer key gives it, seed page first, each link with what it
+    changed from the one it drew on (where both passages are recorded)."""
+    changed = {id(c.newer): what_changed(c, view.outlets) for c in changes(item)}
     out = []
     for n, link in enumerate(item.provenance, 1):
         outlet = view.outlets.get(link.outlet)
@@ -279,7 +300,7 @@ def chain(view: View, item) -> tuple[Link, ...]:
                         outlet.kind.replace("-", " ") if outlet else "", link.title or "",
                         str(link.date) if link.date else "",
                         link.url if link.status == "located" and link.url else "",
-                        link.note or "", link.excerpt or ""))
+                        link.note or "", link.excerpt or "", changed.get(id(link), "")))
     return tuple(out)
 
 
@@ -299,6 +320,7 @@ class AnswerKey:
     chain: tuple[Link, ...]
     note_words: int
     said_words: int
+    changed_words: int
     titles: bool  # the links' titles printed
     excerpt_limit: int | None  # characters of the excerpt (None: all; 0: left to the handout)
     key: tuple[KeyTerm, ...]
@@ -315,10 +337,10 @@ def fit_answers(view: View, item, budget: float = PAGE_LINES,
     the estimate fits: the questions the handout does not print go to the item's page; what each
     link printed, then the key's notes, then the links' notes are shortened; what each link
     printed goes; the key's notes go; the excerpt is cut at a word to 300 characters, then left
-    to the handout (which prints it marked and numbered); the links' notes and the "who uses it"
-    cells are shortened; the guidance is cut to three sentences, then two; the links' notes go;
+    to the handout (which prints it marked and numbered); the links' notes, the "who uses it"
+    cells and what each link changed are shortened; the guidance is cut to three sentences, then two; the links' notes go;
     the guidance is cut to one sentence; the "who uses it" cells are shortened again; the links'
-    titles go (their addresses stay). The questions of the handout, every link of the chain
+    titles go (their addresses stay); what each link changed goes. The questions of the handout, every link of the chain
     (outlet, title, date, address and whether it was found) and every marked word are always
     printed; the item's page has the rest."""
     marked = marked or mark_excerpt(view, item)
@@ -328,7 +350,8 @@ def fit_answers(view: View, item, budget: float = PAGE_LINES,
     excerpt = item.seed.excerpt
     most = max((len(re.split(r"(?<=[.!?])\s+", g)) for _, g, _ in asked if g), default=1)
     state = {"questions": len(asked), "guidance": most, "note": NOTE_WORDS, "said": SAID_WORDS,
-             "key_note": KEY_NOTE_WORDS, "who": WORD_CAP, "excerpt": len(excerpt), "titles": 1}
+             "key_note": KEY_NOTE_WORDS, "who": WORD_CAP, "excerpt": len(excerpt), "titles": 1,
+             "changed": CHANGED_WORDS}
     cuts: list[str] = []
 
     def shown() -> list[tuple[str, str, bool]]:
@@ -353,6 +376,8 @@ def fit_answers(view: View, item, budget: float = PAGE_LINES,
                                 if state["note"] else link.line(state["titles"]), LIST_WIDTH)
                           + (lines("As it printed it: " + words(link.excerpt, state["said"]),
                                    LIST_WIDTH) if state["said"] and link.excerpt else 0)
+                          + (lines(words(link.changed, state["changed"]), LIST_WIDTH)
+                             if state["changed"] and link.changed else 0)
                           + ANSWER_GAP for link in links),
             HEADING + lines("Headline: " + item.title)
             + (lines(excerpt[: state["excerpt"]], QUOTE_WIDTH) if state["excerpt"] else 1)
@@ -382,16 +407,18 @@ def fit_answers(view: View, item, budget: float = PAGE_LINES,
     shrink("excerpt", "excerpt", 0, PASSAGE_MIN)
     shrink("link notes", "note", 15, 15)
     shrink("key notes", "who", 10, 4)
+    shrink("what changed", "changed", 20, 20)
     shrink("guidance", "guidance", min(3, most))
     shrink("guidance", "guidance", min(2, most))
     shrink("link notes", "note", 0, 15)
     shrink("guidance", "guidance", 1)
     shrink("key notes", "who", 6, 4)
     shrink("link titles", "titles", 0)
+    shrink("what changed", "changed", 0, 20)
     kept = shown()
     return AnswerKey(tuple(kept), any(g != full for (_, g, _), (_, full, _) in zip(kept, asked)),
                      len(asked) - len(kept), links, state["note"], state["said"],
-                     bool(state["titles"]),
+                     state["changed"], bool(state["titles"]),
                      state["excerpt"] if state["excerpt"] < len(excerpt) else None, marked.key,
                      state["who"], state["key_note"], round(estimate(), 1), tuple(cuts),
                      tuple(round(x, 1) for x in sections()))

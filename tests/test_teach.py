@@ -262,7 +262,7 @@ def test_the_answer_key_is_cut_by_its_rule_in_its_order_and_keeps_what_it_must(k
     roomy = teach.fit_answers(view, item, budget=500)
     assert roomy.cuts == () and len(roomy.questions) == 5
     order = ["questions", "what each link printed", "key notes", "link notes", "excerpt",
-             "guidance", "link titles"]
+             "what changed", "guidance", "link titles"]
     last: tuple = ()
     for budget in (120, 90, 70, 55, 45, 35):
         key = teach.fit_answers(view, item, budget=budget)
@@ -283,6 +283,18 @@ def test_the_answer_key_is_cut_by_its_rule_in_its_order_and_keeps_what_it_must(k
     # The item's page has every question with its guidance in full.
     item_page = pages[f"items/{BIG}.md"]
     assert "Question 5?" in item_page and "Sentence 5.7 of the guidance" in item_page
+
+
+def test_the_answer_key_says_what_each_link_changed_from_the_one_it_drew_on(kit_corpus):
+    def attributed(d):
+        d["provenance"][1]["excerpt"] = "According to the ferry company, " + d["seed"]["excerpt"]
+    kit_corpus.edit_item(attributed, SMALL)
+    text = _text(_main(_pages(kit_corpus)[teach.kit_paths(SMALL)["answers"]]))
+    assert "From Coast Radio: dropped “According to the ferry company,”." in text
+    kit_corpus.edit_item(lambda d: d["provenance"][1].update(excerpt="Nothing alike at all."),
+                         SMALL)
+    text = _text(_main(_pages(kit_corpus)[teach.kit_paths(SMALL)["answers"]]))
+    assert "A different passage from Coast Radio's." in text
 
 
 def test_spot_the_framing_prints_the_excerpt_unmarked_with_an_empty_key(kit_corpus):
