@@ -14,7 +14,7 @@ import pytest
 from generator import render, teach
 from generator.load import load_content
 
-from conftest import FIXTURES, ROOT, Corpus
+from conftest import FIXTURES, ROOT, Corpus, config_text
 from conftest import active_parts, parse
 
 KIT = FIXTURES / "kit"
@@ -345,8 +345,7 @@ def test_a_build_prints_mkdocs_site_url_on_the_handouts(tmp_path, monkeypatch, j
     project = tmp_path / "project"
     shutil.copytree(KIT, project)
     shutil.copytree(ROOT / "docs", project / "docs")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (project / "mkdocs.yml").write_text(config + "site_url: https://digest.example.org/\n",
+    (project / "mkdocs.yml").write_text(config_text() + "site_url: https://digest.example.org/\n",
                                         encoding="utf-8")
     build(project / "mkdocs.yml", project / "content", project / "site")
     page = (project / "site" / teach.kit_paths(SMALL)["handout"]).read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ from generator.load import load_content
 from generator.render import View
 from generator.site import build
 
-from conftest import CORPUS, FIXTURES, ROOT, served
+from conftest import CORPUS, FIXTURES, ROOT, config_text, served
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,9 @@ def sites(tmp_path_factory):
         project = tmp_path_factory.mktemp(f"kit-{name}") / "project"
         shutil.copytree(source / "content", project / "content")
         shutil.copytree(source / "seeds", project / "seeds")
-        shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+        (project / "mkdocs.yml").write_text(
+            (ROOT / "mkdocs.yml").read_text(encoding="utf-8") if name == "bundled"
+            else config_text(), encoding="utf-8")
         shutil.copytree(ROOT / "docs", project / "docs")
         build(project / "mkdocs.yml", project / "content", project / "site")
         digest, _ = load_content(project / "content", project)
