@@ -12,11 +12,13 @@ What is kept, and what it is keyed by:
   data is validated again, so the record, and every schema problem, is the one a parse gives.
 - ``checks.json``: for each item text, the problems of the checks that look at one item at a
   time (``PER_RECORD``), with the key they hold for: the Parallax version and the generator's
-  source, every registry and ``digest.yaml`` as validated, and the state of the item's seed file.
-  An edit to a registry or to the generator changes that key and so every item's results.
+  source, today's date, every registry and ``digest.yaml`` as validated, and the state of the
+  item's seed file. An edit to a registry or to the generator, or a new day, changes that key
+  and so every item's results.
+- ``verdict.json`` (``verdict``, for ``parallax check``): the whole verdict of an unchanged
+  project, with the state of every file it depends on.
 - Nothing else. The checks that compare items with one another, or look at the registries
-  alone, or at the calendar (``date``), run every time, on the records as loaded, as do checks
-  this module does not know of.
+  alone, run every time, on the records as loaded, as do checks this module does not know of.
 
 The folder is safe to delete. A file in it that is unreadable, malformed, of another format, or
 written by another version of the generator is ignored and written again; a folder that is a
