@@ -35,11 +35,10 @@ import hashlib
 import json
 import os
 import re
-import stat
-import tempfile
 from pathlib import Path
 
 from . import __version__
+from .keptfile import read_json, unlinked, write_json
 from .problems import Problem
 
 # The models, the YAML reader and the checks are imported where they are used: a warm
@@ -48,7 +47,6 @@ from .problems import Problem
 
 FOLDER = ".parallax-cache"
 FORMAT = 1
-MAX_ENTRY_BYTES = 8_000_000  # a record file's data as JSON (a record is at most 2 MB of YAML)
 SEVERITIES = ("error", "warning", "info")
 
 # Checks whose problems for an item depend only on that item, the registries and digest.yaml,
@@ -93,62 +91,6 @@ def _plain(value) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     return False
-
-
-def _read_json(path: Path, limit: int = MAX_ENTRY_BYTES):
-    """A kept file's data, or None whatever is wrong with it (or when it is over ``limit``
-    bytes)."""
-    try:
-        # Never through a link, and never a fifo or a device (which could block or never end).
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        with open(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-                return None
-            raw = fh.read(limit + 1)
-        if len(raw) > limit:
-            return None
-        return json.loads(raw.decode("utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return None
-
-
-def _unlinked(path: Path, top: Path) -> bool:
-    """True when no folder from ``top`` down to ``path`` is a link (the cache never writes
-    through one: a link could send its files anywhere)."""
-    try:
-        parts = path.relative_to(top).parts
-    except ValueError:
-        return False
-    here = top
-    for part in ("",) + parts:
-        here = here / part if part else here
-        if here.is_symlink():
-            return False
-    return True
-
-
-def _write_json(path: Path, top: Path, data) -> bool:
-    """Write ``data`` to ``path`` whole (a temporary file renamed into place); False if it
-    cannot be written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not _unlinked(path.parent, top):
-            return False
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        return True
-    except (OSError, ValueError, RecursionError):
-        return False
 
 
 def _dump_default(value):
@@ -220,7 +162,7 @@ class Cache:
             return None, [exc.problem(display)]
         digest = _sha(text)
         self.hashes[display] = digest
-        kept = _read_json(self._entry(digest))
+        kept = read_json(self._entry(digest))
         if (isinstance(kept, dict) and kept.get("format") == FORMAT
                 and kept.get("code") == self.code and "data" in kept):
             return yamlio.Document(display, kept["data"], None, text), []
@@ -242,7 +184,7 @@ class Cache:
         if ready is None:
             try:
                 sub.mkdir(parents=True, exist_ok=True)
-                ready = _unlinked(sub, self.folder)
+                ready = unlinked(sub, self.folder)
             except OSError:
                 ready = False
             self._ready[sub] = ready
@@ -298,7 +240,7 @@ class Cache:
         if self._results is None:
             self._results = {}
             if self.folder is not None:
-                kept = _read_json(self.folder / "checks.json")
+                kept = read_json(self.folder / "checks.json")
                 if (isinstance(kept, dict) and kept.get("format") == FORMAT
                         and kept.get("code") == self.code and isinstance(kept.get("results"), dict)):
                     self._results = {h: r for h, r in kept["results"].items() if _result(h, r)}
@@ -360,7 +302,7 @@ class Cache:
 
         self._results = fresh
         top = self.folder
-        if _write_json(top / "checks.json", top, {"format": FORMAT, "code": self.code,
+        if write_json(top / "checks.json", top, {"format": FORMAT, "code": self.code,
                                                  "results": fresh}):
             for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
                 if not (top / name).exists():
@@ -370,7 +312,7 @@ class Cache:
                         pass
         used = (used | set(fresh)) - {None}
         records = top / "records"
-        if not _unlinked(records, top) or not records.is_dir():
+        if not unlinked(records, top) or not records.is_dir():
             return
         for sub in records.iterdir():
             if not re.fullmatch(r"[0-9a-f]{2}", sub.name) or sub.is_symlink() or not sub.is_dir():

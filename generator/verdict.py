@@ -47,6 +47,7 @@ import sys
 import time
 from pathlib import Path
 
+from .keptfile import read_json, write_json
 from .problems import Problem
 
 FILE = "verdict.json"
@@ -189,14 +190,12 @@ def _valid(kept) -> bool:
 def checked(cache, content: Path, project_root: Path) -> tuple[int, list[Problem]]:
     """The number of items and the problems of ``content``: kept, when nothing they depend on
     has changed, or found by ``cache`` (and kept)."""
-    from .cache import _read_json, _write_json
-
     folder = cache.folder
     if folder is None:
         digest, problems = cache.load(content, project_root)
         return len(digest.items), cache.check(digest, problems)
     path = folder / FILE
-    kept = _read_json(path, MAX_BYTES)
+    kept = read_json(path, MAX_BYTES)
     if not _valid(kept):
         kept = {"files": {}, "started": 0, "key": "", "items": 0, "problems": []}
     found = scan(content, project_root, kept["files"], kept["started"])
@@ -205,7 +204,7 @@ def checked(cache, content: Path, project_root: Path) -> tuple[int, list[Problem
     if key == kept["key"]:
         problems = [Problem(*p) for p in kept["problems"]]
         if found.hashed:  # the files read again are trusted from now on, when they stay so
-            _write_json(path, folder, {**kept, "files": found.files, "started": found.started})
+            write_json(path, folder, {**kept, "files": found.files, "started": found.started})
         return kept["items"], problems
     collecting = gc.isenabled()
     gc.disable()  # the checks make little garbage in cycles, and each collection would walk the digest
@@ -215,7 +214,7 @@ def checked(cache, content: Path, project_root: Path) -> tuple[int, list[Problem
     finally:
         if collecting:
             gc.enable()
-    _write_json(path, folder, {"format": FORMAT, "key": key, "started": found.started,
+    write_json(path, folder, {"format": FORMAT, "key": key, "started": found.started,
                                "files": found.files, "items": len(digest.items),
                                "problems": [[p.path, p.line, p.code, p.message, p.severity]
                                             for p in problems]})
