@@ -10,11 +10,11 @@ nanoseconds), inode, device and SHA-256. The key is the hash of:
 
 - the format of this file, the Python version, the folders Python imports libraries from
   (``site-packages``) with their modification times (installing, upgrading or removing a
-  library changes its folder's), and
-  every file of the generator (code, templates): a new version or an edit to the code makes a
-  new key;
+  library changes its folder's), and every file of the generator (code, templates): a new
+  version or an edit to the code makes a new key;
 - today's date, which the `date` check compares dates with;
-- the absolute paths of the project and content folders, and where ``content/``,
+- the content folder as given and the absolute paths of the project and content folders
+  (a few problems name a file the way the folder was given), and where ``content/``,
   ``content/items/`` and ``seeds/`` lead when they are links;
 - every entry of ``content/`` and ``content/items/``, and every file under ``seeds/``, by name,
   kind (file, folder, link and its target, or anything else) and, for a file, the hash of its
@@ -26,9 +26,9 @@ ones kept, or when its modification or change time is less than ``RACY_NS`` (two
 than the moment the run that kept it began to look at the files. The second rule is git's for
 "racily clean" entries: a file changed in the same tick of the file system's clock as that run
 looked at it keeps its times, and only reading it again shows the change. A file whose times
-are older than that is trusted unchanged while its size, times, inode and device are (an edit
-changes the change time, which no program can set back). Any other file is read and hashed
-every time.
+are older than that is trusted unchanged while its size, times, inode and device are: an edit
+moves the change time, which a program cannot set (short of changing the system's clock), so an
+edit that keeps the size and the modification time is still seen.
 
 The verdict is used only when the key is the same; otherwise the cache's loading and checking
 run (``Cache.load``, ``Cache.check``) and their verdict is kept with the new key. A file here
@@ -160,7 +160,8 @@ def scan(content: Path, project_root: Path, kept: dict, kept_started: int) -> Sc
     """Every file loading and checking ``content`` read, looked at (see the module docstring)."""
     found = Scan(kept, kept_started)
     content, project_root = Path(content), Path(project_root)
-    found.state.append(("", str(content.absolute()), str(project_root.absolute())))
+    # The content folder as given too: a few problems name files the way it was given.
+    found.state.append(("", str(content), str(content.absolute()), str(project_root.absolute())))
     found.folder(str(content), "content", walk=False)
     if (content / "items").is_dir():
         found.folder(str(content / "items"), "content/items", walk=False)

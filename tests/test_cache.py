@@ -406,3 +406,30 @@ def test_a_corrupt_truncated_foreign_or_hostile_verdict_is_ignored(bases, tmp_pa
     os.mkfifo(path)  # a file that would block whoever opens it to read
     run = CliRunner().invoke(main, ["check", "--content", "content", "--format", "json"])
     assert json.loads(run.output) == expected
+
+
+_IMPORTS = """
+import sys
+from generator.cli import main
+try:
+    main(["check", "--content", "content"])
+except SystemExit:
+    pass
+print(" ".join(sorted(m for m in ("pydantic", "generator.models", "generator.load", "yaml",
+                                  "jinja2") if m in sys.modules)))
+"""
+
+
+def test_a_warm_check_imports_neither_pydantic_nor_the_models(bases, tmp_path):
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    runs = [subprocess.run([sys.executable, "-c", _IMPORTS], cwd=project, env=env,
+                           capture_output=True, text=True, check=True) for _ in range(2)]
+    assert "pydantic" in runs[0].stdout.split()  # the first run loads and checks
+    assert runs[1].stdout.split() == []
+    assert runs[0].stderr == runs[1].stderr  # and both say the same
