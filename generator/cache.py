@@ -298,18 +298,11 @@ class Cache:
         written when nothing changed."""
         if fresh == self._results:
             return
-        from .sitedir import write_file
-
         self._results = fresh
         top = self.folder
         if write_json(top / "checks.json", top, {"format": FORMAT, "code": self.code,
                                                  "results": fresh}):
-            for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
-                if not (top / name).exists():
-                    try:
-                        write_file(top / name, text, sync=False)
-                    except OSError:
-                        pass
+            mark(top)
         used = (used | set(fresh)) - {None}
         records = top / "records"
         if not unlinked(records, top) or not records.is_dir():
@@ -329,6 +322,18 @@ class Cache:
 
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This folder is Parallax's check cache; it is safe to delete.\n")
+
+
+def mark(top: Path) -> None:
+    """Say what the cache folder is: git ignores it, backup tools skip it."""
+    from .sitedir import write_file
+
+    for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
+        if not (top / name).exists():
+            try:
+                write_file(top / name, text, sync=False)
+            except OSError:
+                pass
 
 
 def _result(digest: str, result) -> bool:

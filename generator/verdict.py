@@ -47,6 +47,7 @@ import sys
 import time
 from pathlib import Path
 
+from .cache import mark, today
 from .keptfile import read_json, write_json
 from .problems import Problem
 
@@ -200,7 +201,7 @@ def checked(cache, content: Path, project_root: Path) -> tuple[int, list[Problem
     if not _valid(kept):
         kept = {"files": {}, "started": 0, "key": "", "items": 0, "problems": []}
     found = scan(content, project_root, kept["files"], kept["started"])
-    key = hashlib.sha256(json.dumps([_environment(), _today(), found.state],
+    key = hashlib.sha256(json.dumps([_environment(), today(), found.state],
                                     ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
     if key == kept["key"]:
         problems = [Problem(*p) for p in kept["problems"]]
@@ -215,14 +216,9 @@ def checked(cache, content: Path, project_root: Path) -> tuple[int, list[Problem
     finally:
         if collecting:
             gc.enable()
-    write_json(path, folder, {"format": FORMAT, "key": key, "started": found.started,
-                               "files": found.files, "items": len(digest.items),
-                               "problems": [[p.path, p.line, p.code, p.message, p.severity]
-                                            for p in problems]})
+    if write_json(path, folder, {"format": FORMAT, "key": key, "started": found.started,
+                                 "files": found.files, "items": len(digest.items),
+                                 "problems": [[p.path, p.line, p.code, p.message, p.severity]
+                                              for p in problems]}):
+        mark(folder)
     return len(digest.items), problems
-
-
-def _today() -> str:
-    from .cache import today
-
-    return today()

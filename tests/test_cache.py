@@ -299,6 +299,7 @@ def test_an_unchanged_tree_is_answered_without_loading_or_reading(bases, tmp_pat
     _old_files(monkeypatch)
     expected = kept_verdict(project)
     assert expected == (len(plain(project)[1]), plain(project)[0])
+    assert (project / FOLDER / FILE).is_file() and (project / FOLDER / ".gitignore").is_file()
     hashed = _counting_hashes(monkeypatch)
     monkeypatch.setattr("generator.cache.Cache.load", lambda *a, **k: pytest.fail("loaded"))
     assert kept_verdict(project) == expected
