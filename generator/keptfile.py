@@ -17,7 +17,7 @@ from pathlib import Path
 MAX_ENTRY_BYTES = 8_000_000  # a record file's data as JSON (a record is at most 2 MB of YAML)
 
 
-def read_json(path: Path, limit: int = MAX_ENTRY_BYTES):
+def read_json(path: Path | str, limit: int = MAX_ENTRY_BYTES):
     """A kept file's data, or None whatever is wrong with it (or when it is over ``limit``
     bytes)."""
     try:
