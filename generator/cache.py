@@ -12,9 +12,10 @@ What is kept, and what it is keyed by:
   data is validated again, so the record, and every schema problem, is the one a parse gives.
 - ``checks.json``: for each item text, the problems of the checks that look at one item at a
   time (``PER_RECORD``), with the key they hold for: the Parallax version and the generator's
-  source, today's date, every registry and ``digest.yaml`` as validated, and the state of the
-  item's seed file. An edit to a registry or to the generator, or a new day, changes that key
-  and so every item's results.
+  source, every registry and ``digest.yaml`` as validated, and the state of the item's seed
+  file. An edit to a registry or to the generator changes that key and so every item's
+  results. The problems of the checks that compare with today's date (``DAILY``) are kept
+  apart, with the day they were found: on another day, those checks run again on every item.
 - ``verdict.json`` (``verdict``, for ``parallax check``): the whole verdict of an unchanged
   project, with the state of every file it depends on.
 - Nothing else. The checks that compare items with one another, or look at the registries
@@ -46,7 +47,7 @@ from .problems import Problem
 # and the models would be most of its time.
 
 FOLDER = ".parallax-cache"
-FORMAT = 1
+FORMAT = 2
 SEVERITIES = ("error", "warning", "info")
 
 # Checks whose problems for an item depend only on that item, the registries and digest.yaml,
@@ -54,14 +55,15 @@ SEVERITIES = ("error", "warning", "info")
 # that compare items, such as duplicate ids or related items, and every check added later
 # until it is listed here) runs on the whole digest each time. The problems these checks find
 # in the registries are found again each time too.
-# `date` compares dates with today's: its results are kept for the day (today's date is part of
-# the key), so the first check of a day runs the per-record checks on every item again.
 PER_RECORD = frozenset({
     "ref-outlet", "ref-actor", "ref-stakeholder", "seed", "framing-glossary", "neutral-voice",
     "balance-count", "balance-about", "balance-independent", "provenance-seed",
     "provenance-link", "provenance-depth", "source-fields", "url", "publish-complete", "draft",
     "duplicate-perspective", "publish-reviewer", "editor-note", "date",
 })
+# Per-record checks that compare with today's date: their results are kept for the day they
+# were found, and found again, on every item, on the first check of another day.
+DAILY = frozenset({"date"})
 # Indexes of check.Context built from the registries alone: built once, shared with the
 # context that checks only the changed items.
 SHARED = ("outlets", "actors", "stakeholders", "terms", "glossary_terms",
@@ -260,10 +262,12 @@ class Cache:
             if c.code not in PER_RECORD:
                 found.extend(c.func(ctx))
         kept = self.results()
-        base = f"{self.code}:{today()}:{registries_key(digest)}"
+        base = f"{self.code}:{registries_key(digest)}"
+        day = today()
         seeds: dict = {}
         fresh: dict = {}
-        changed = []
+        changed = []  # (entry, text hash, key): every per-record check runs on these
+        redate = []  # (entry, text hash, kept result): kept on another day, `date` runs again
         used = set()
         for e in digest.items:
             digest_ = self.hashes.get(e.path) or (_sha(e.doc.text) if e.doc.text is not None else None)
@@ -274,23 +278,37 @@ class Cache:
             if hit is not None and hit[0] == key:
                 found.extend(Problem(e.path, line, code, message, severity)
                              for line, code, message, severity in hit[1])
-                fresh[digest_] = hit
+                if hit[2] == day:
+                    found.extend(Problem(e.path, line, code, message, severity)
+                                 for line, code, message, severity in hit[3])
+                    fresh[digest_] = hit
+                else:
+                    redate.append((e, digest_, hit))
             else:
                 changed.append((e, digest_, key))
-        # The per-record checks, on the changed items only (and on the registries).
-        sub = chk.Context(dataclasses.replace(digest, items=tuple(e for e, _, _ in changed)))
-        sub.__dict__.update({k: v for k, v in ctx.__dict__.items() if k in SHARED})
+        # The per-record checks on the changed items only (and on the registries); the daily
+        # ones on those and on the items last checked on another day.
         mine: dict[str, list[Problem]] = {e.path: [] for e, _, _ in changed}
-        for c in chk.CHECKS:
-            if c.code in PER_RECORD:
-                for problem in c.func(sub):
-                    found.append(problem)
-                    if problem.path in mine:
-                        mine[problem.path].append(problem)
+        daily: dict[str, list[Problem]] = {e.path: [] for e, _, _ in changed + redate}
+        for codes, items, sink in ((PER_RECORD - DAILY, changed, mine),
+                                   (DAILY, changed + redate, daily)):
+            sub = chk.Context(dataclasses.replace(digest, items=tuple(e for e, _, _ in items)))
+            sub.__dict__.update({k: v for k, v in ctx.__dict__.items() if k in SHARED})
+            for c in chk.CHECKS:
+                if c.code in codes:
+                    for problem in c.func(sub):
+                        found.append(problem)
+                        if problem.path in sink:
+                            sink[problem.path].append(problem)
+
+        def plain(problems):
+            return [[p.line, p.code, p.message, p.severity] for p in problems]
+
         for e, digest_, key in changed:
             if key:
-                fresh[digest_] = [key, [[p.line, p.code, p.message, p.severity]
-                                        for p in mine[e.path]]]
+                fresh[digest_] = [key, plain(mine[e.path]), day, plain(daily[e.path])]
+        for e, digest_, hit in redate:
+            fresh[digest_] = [hit[0], hit[1], day, plain(daily[e.path])]
         self._save(fresh, used)
         return chk._capped(sorted(set(found)))
 
@@ -338,13 +356,15 @@ def mark(top: Path) -> None:
 
 
 def _result(digest: str, result) -> bool:
-    """True when a kept result has the shape this module writes."""
+    """True when a kept result has the shape this module writes: [key, problems, day, the
+    daily checks' problems]."""
     return (isinstance(digest, str) and _HASH.match(digest) is not None
-            and isinstance(result, list) and len(result) == 2 and isinstance(result[0], str)
-            and isinstance(result[1], list)
-            and all(isinstance(p, list) and len(p) == 4 and type(p[0]) is int
-                    and isinstance(p[1], str) and isinstance(p[2], str) and p[3] in SEVERITIES
-                    for p in result[1]))
+            and isinstance(result, list) and len(result) == 4 and isinstance(result[0], str)
+            and isinstance(result[2], str)
+            and all(isinstance(kept, list) and all(
+                isinstance(p, list) and len(p) == 4 and type(p[0]) is int
+                and isinstance(p[1], str) and isinstance(p[2], str) and p[3] in SEVERITIES
+                for p in kept) for kept in (result[1], result[3])))
 
 
 def _seed_state(ctx, rel: str, memo: dict) -> str | None:

@@ -434,3 +434,41 @@ def test_a_warm_check_imports_neither_pydantic_nor_the_models(bases, tmp_path):
     assert "pydantic" in runs[0].stdout.split()  # the first run loads and checks
     assert runs[1].stdout.split() == []
     assert runs[0].stderr == runs[1].stderr  # and both say the same
+
+
+def test_the_date_check_is_kept_for_its_day_only(bases, tmp_path, monkeypatch):
+    """`date` compares with today's date: its results are kept for the day they were found; on
+    another day it runs again on every item, and the other per-record results stay kept."""
+    import dataclasses
+    import datetime
+    import types
+
+    from generator import cache as cache_module
+    from generator import check as chk
+
+    class Day(datetime.date):
+        now = datetime.date(1990, 1, 1)
+
+        @classmethod
+        def today(cls):
+            return cls.now
+
+    monkeypatch.setattr(chk, "dt", types.SimpleNamespace(date=Day))
+    monkeypatch.setattr(cache_module, "today", lambda: Day.now.isoformat())
+    monkeypatch.setattr(verdict, "today", lambda: Day.now.isoformat())
+    project = tmp_path / "project"
+    shutil.copytree(bases["synthetic"], project)
+    early, _ = cached(project)
+    assert any(p.code == "date" and "in the future" in p.message for p in early)
+    assert early == plain(project)[0]
+    Day.now = datetime.date.today()
+    ran: list = []
+    monkeypatch.setattr(chk, "CHECKS", [dataclasses.replace(
+        c, func=lambda ctx, f=c.func, code=c.code: ran.append((code, len(ctx.digest.items)))
+        or f(ctx)) for c in chk.CHECKS])
+    later, records = cached(project)
+    assert not any("in the future" in p.message for p in later)
+    assert {n for code, n in ran if code in cache_module.PER_RECORD - cache_module.DAILY} == {0}
+    assert ("date", len(records)) in ran
+    assert later == plain(project)[0]
+    assert kept_verdict(project) == (len(records), later)
