@@ -472,3 +472,39 @@ def test_the_date_check_is_kept_for_its_day_only(bases, tmp_path, monkeypatch):
     assert ("date", len(records)) in ran
     assert later == plain(project)[0]
     assert kept_verdict(project) == (len(records), later)
+
+
+_OPENED: list | None = None  # the files opened while a test listens (an audit hook stays)
+
+
+def _listen(event, args):
+    if _OPENED is not None and event == "open" and isinstance(args[0], (str, os.PathLike)):
+        _OPENED.append(os.path.abspath(args[0]))
+
+
+def test_loading_and_checking_read_only_files_the_kept_verdict_looks_at(bases, tmp_path):
+    """The kept verdict's key covers content/, content/items/ and seeds/, the generator and the
+    installed libraries: loading and checking must read nothing else."""
+    import sys
+
+    global _OPENED
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    for item in _items(project):  # a seed file named outside seeds/ is refused, not read
+        item.write_text(item.read_text(encoding="utf-8").replace(
+            'file: "seeds/riverside.txt"', 'file: "outside.txt"'), encoding="utf-8")
+        break
+    (project / "outside.txt").write_text("A text outside seeds/.\n", encoding="utf-8")
+    if not getattr(sys, "_parallax_listening", False):
+        sys.addaudithook(_listen)
+        sys._parallax_listening = True
+    _OPENED = []
+    try:
+        problems, _ = plain(project)
+    finally:
+        opened, _OPENED = _OPENED, None
+    assert any(p.code == "seed" for p in problems)
+    allowed = [str((project / "content").resolve()), str((project / "seeds").resolve()),
+               str(Path(verdict.__file__).parent.resolve()), sys.prefix, sys.base_prefix]
+    read = [p for p in opened if not any(os.path.realpath(p).startswith(a + os.sep) for a in allowed)]
+    assert opened and read == []
