@@ -28,7 +28,8 @@ than the moment the run that kept it began to look at the files. The second rule
 looked at it keeps its times, and only reading it again shows the change. A file whose times
 are older than that is trusted unchanged while its size, times, inode and device are: an edit
 moves the change time, which a program cannot set (short of changing the system's clock), so an
-edit that keeps the size and the modification time is still seen.
+edit that keeps the size and the modification time is still seen. (On Windows, which keeps no
+change time, every file is hashed every time.)
 
 The verdict is used only when the key is the same; otherwise the cache's loading and checking
 run (``Cache.load``, ``Cache.check``) and their verdict is kept with the new key. A file here
@@ -54,6 +55,9 @@ from .problems import Problem
 FILE = "verdict.json"
 FORMAT = 1
 RACY_NS = 2_000_000_000
+# Windows gives a file's creation time where POSIX gives its change time, which every edit
+# moves: there a file is always hashed, never trusted by its size and times.
+TRUST_STAT = os.name != "nt"
 MAX_BYTES = 256_000_000  # a verdict file's size: beyond it, it is ignored (and checked again)
 SEVERITIES = ("error", "warning", "info")
 
@@ -123,7 +127,7 @@ class Scan:
             return
         seen = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
         kept = self.kept.get(rel)
-        if (kept is not None and kept[:5] == seen
+        if (TRUST_STAT and kept is not None and kept[:5] == seen
                 and max(info.st_mtime_ns, info.st_ctime_ns) < self.trusted_before):
             digest = kept[5]
         else:
