@@ -107,11 +107,16 @@ def _dump_default(value):
     return repr(value)
 
 
+# Parts of a loaded digest that an item's key accounts for otherwise, where the digest has them:
+# the seed texts (each item's own seed, ``_seed_state``) and the day it was read (``DAILY``).
+NOT_REGISTRIES = frozenset({"items", "seeds", "read_on"})
+
+
 def registries_key(digest) -> str:
     """The hash of everything in the digest but its items: every registry entry as validated,
     with its file, and digest.yaml."""
     rest = {f.name: getattr(digest, f.name) for f in dataclasses.fields(digest)
-            if f.name != "items"}
+            if f.name not in NOT_REGISTRIES}
     return _sha(json.dumps(rest, default=_dump_default, sort_keys=True, ensure_ascii=False))
 
 
@@ -263,7 +268,7 @@ class Cache:
                 found.extend(c.func(ctx))
         kept = self.results()
         base = f"{self.code}:{registries_key(digest)}"
-        day = today()
+        day = getattr(digest, "read_on", None) or today()  # the checks' today
         seeds: dict = {}
         fresh: dict = {}
         changed = []  # (entry, text hash, key): every per-record check runs on these
