@@ -441,6 +441,7 @@ def test_the_date_check_is_kept_for_its_day_only(bases, tmp_path, monkeypatch):
     another day it runs again on every item, and the other per-record results stay kept."""
     import dataclasses
     import datetime
+    import sys
     import types
 
     from generator import cache as cache_module
@@ -453,7 +454,17 @@ def test_the_date_check_is_kept_for_its_day_only(bases, tmp_path, monkeypatch):
         def today(cls):
             return cls.now
 
-    monkeypatch.setattr(chk, "dt", types.SimpleNamespace(date=Day))
+    class Clock(types.ModuleType):  # the datetime module, with a date whose today is Day.now
+        date = Day
+
+        def __getattr__(self, name):
+            return getattr(datetime, name)
+
+    # Wherever the generator asks `dt.date.today()` (the checks, or loading where it notes the
+    # day it read the content), and where the cache asks for today.
+    for name, module in list(sys.modules.items()):
+        if name.startswith("generator") and getattr(module, "dt", None) is datetime:
+            monkeypatch.setattr(module, "dt", Clock("datetime"))
     monkeypatch.setattr(cache_module, "today", lambda: Day.now.isoformat())
     monkeypatch.setattr(verdict, "today", lambda: Day.now.isoformat())
     project = tmp_path / "project"
