@@ -161,6 +161,20 @@ def edit(project: Path, kind: str, k: int, value) -> None:
             target.write_bytes(_pick(junk, k))
     elif kind == "wipe":
         shutil.rmtree(project / FOLDER, ignore_errors=True)
+    elif kind == "touch" and (item := _pick(items + sorted((project / "seeds").glob("*")), k)):
+        os.utime(item, ns=(k, k))  # new times, the same text
+    elif kind == "same-size" and (item := _pick(items, k)) is not None:
+        # One letter changed, the size and the modification time kept (a tool that restores
+        # times): only the change time moves, so the clock must tick first.
+        before = item.stat()
+        data = bytearray(item.read_bytes())
+        letters = [i for i, b in enumerate(data) if chr(b).isalpha()]
+        if letters:
+            time.sleep(0.02)
+            spot = _pick(letters, k // 11)
+            data[spot] = ord("q") if data[spot] != ord("q") else ord("z")
+            item.write_bytes(bytes(data))
+            os.utime(item, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 def _tree(project: Path) -> dict[Path, bytes]:
@@ -178,7 +192,8 @@ def _time_passes(project: Path, before: dict[Path, bytes], tick: int) -> None:
 
 
 EDITS = st.tuples(st.sampled_from(["set", "set", "delete", "break", "copy", "remove",
-                                   "registry", "registry", "seed", "cache", "wipe"]),
+                                   "registry", "registry", "seed", "cache", "wipe", "touch",
+                                   "same-size"]),
                   st.integers(0, 10_000), st.sampled_from(HOSTILE))
 
 
@@ -197,7 +212,8 @@ def test_cached_and_uncached_verdicts_agree_after_any_edits(bases, base, edits, 
         for n, (kind, k, value) in enumerate(edits):
             before = _tree(project)
             edit(project, kind, k, value)
-            _time_passes(project, before, 1_000_000_000 * (1_000_000 + n))
+            if kind != "same-size":
+                _time_passes(project, before, 1_000_000_000 * (1_000_000 + n))
             same_verdict(project, cache)
             same_verdict(project, cache)  # warm
 
