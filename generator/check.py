@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from . import lexicon as lex
 from . import seedformats
-from .load import Digest, Located
+from .models import Digest, Located
 from .models import Item, Model, Source
 from .problems import Problem, Severity
 from .urls import url_problem

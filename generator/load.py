@@ -7,52 +7,16 @@ first so that every page is consistent); one bad file or entry never hides the o
 from __future__ import annotations
 
 import os
-
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
 from . import yamlio
-from .models import REGISTRIES, REGISTRY_LIMITS, Actor, DigestInfo, GlossaryEntry, Item, LexiconEntry, Outlet, Stakeholder, TimelineEvent
+from .models import (REGISTRIES, REGISTRY_LIMITS, Actor, Digest, DigestInfo, GlossaryEntry, Item,
+                     LexiconEntry, Located, Outlet, Stakeholder, TimelineEvent)
 from .problems import Problem
 
-T = TypeVar("T")
 MAX_ITEMS = 200_000
-
-
-@dataclass(frozen=True)
-class Located(Generic[T]):
-    """A validated record and where it came from, so checks can name the line."""
-
-    value: T
-    path: str
-    doc: yamlio.Document
-    base: tuple = ()
-
-    def line(self, *loc) -> int:
-        return self.doc.line(self.base + tuple(loc))
-
-
-@dataclass(frozen=True)
-class Digest:
-    """Everything in a content folder, validated."""
-
-    root: Path
-    items: tuple = ()
-    outlets: tuple = ()
-    actors: tuple = ()
-    stakeholders: tuple = ()
-    glossary: tuple = ()
-    timeline: tuple = ()
-    lexicon: tuple = ()
-    info: Located | None = None  # content/digest.yaml, where there is one
-    research: str = ""  # content/research.md: how this digest was researched (Markdown)
-    project_root: Path = field(default=Path("."))
-
-    def by_id(self, registry: str) -> dict:
-        return {e.value.id: e for e in getattr(self, registry)}
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -7,11 +7,16 @@ Field names are a public interface. Every field carries its description; the JSO
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from .urls import MAX_LENGTH as URL_MAX_LENGTH
+
+if TYPE_CHECKING:
+    from .yamlio import Document
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
@@ -339,3 +344,41 @@ REGISTRIES: dict[str, type[Model]] = {
     "timeline": TimelineEvent,
     "lexicon": LexiconEntry,
 }
+
+
+# --- the loaded digest ----------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A validated record and where it came from, so checks can name the line."""
+
+    value: T
+    path: str
+    doc: Document
+    base: tuple = ()
+
+    def line(self, *loc) -> int:
+        return self.doc.line(self.base + tuple(loc))
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything in a content folder, validated."""
+
+    root: Path
+    items: tuple = ()
+    outlets: tuple = ()
+    actors: tuple = ()
+    stakeholders: tuple = ()
+    glossary: tuple = ()
+    timeline: tuple = ()
+    lexicon: tuple = ()
+    info: Located | None = None  # content/digest.yaml, where there is one
+    research: str = ""  # content/research.md: how this digest was researched (Markdown)
+    project_root: Path = field(default=Path("."))
+
+    def by_id(self, registry: str) -> dict:
+        return {e.value.id: e for e in getattr(self, registry)}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .check import CHECKS, placeholder, run_checks
-from .load import Digest
+from .models import Digest
 from .public import is_public
 
 GROUP_OF = {c.code: c.group for c in CHECKS}
