@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 from . import lexicon as lex
 from . import seedformats
 from .models import Digest, Located
-from .models import Item, Model, Source
+from .models import Item, Model, Source, precision_of
 from .problems import Problem, Severity
 from .urls import url_problem
 from .public import PUBLIC
@@ -60,8 +60,11 @@ VOICE_FIELDS = ("neutral_title", "summary", "context")
 class Context:
     """The digest plus the indexes the checks share, each built once."""
 
-    def __init__(self, digest: Digest):
+    def __init__(self, digest: Digest, today: str | dt.date | None = None):
         self.digest = digest
+        # The checks' "today" is given, never read from the clock here: by default, the day
+        # the digest was read.
+        self.today = today.isoformat() if isinstance(today, dt.date) else today or digest.read_on
 
     @cached_property
     def outlets(self):
@@ -98,11 +101,9 @@ class Context:
         return min(longest, MAX_PHRASE_WORDS)
 
     def seed_text(self, rel: str) -> str | None:
-        """A seed file's text, decoded as ingest decodes it; read once per file."""
-        cache = self.__dict__.setdefault("_seeds", {})
-        if rel not in cache:
-            cache[rel] = _read_seed(self.digest.project_root, rel)
-        return cache[rel]
+        """A seed file's text, decoded as ingest decodes it (as loading read it), or None."""
+        seed = self.digest.seeds.get(rel)
+        return seed.text if seed is not None and not seed.outside else None
 
     def seed_items(self, rel: str, fmt: str) -> tuple | None:
         """The items of a seed file read as ``fmt``, parsed once per file and format."""
@@ -118,13 +119,6 @@ class Context:
 
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
-
-
-def _read_seed(project_root: Path, rel: str) -> str | None:
-    try:
-        return seedformats.read_text(project_root / rel)
-    except seedformats.SeedError:
-        return None
 
 
 def _line_in(entry: Located, loc: tuple, text: str, offset: int) -> int:
@@ -277,16 +271,6 @@ def ref_item(ctx: Context):
                 yield p(e, ("related", i), "ref-item", "an item cannot be related to itself")
 
 
-def _real_date(value: str) -> bool:
-    parts = [int(x) for x in value.split("-")] if value else []
-    try:
-        if len(parts) == 3:
-            dt.date(*parts)
-        return True
-    except ValueError:
-        return False
-
-
 def _dates(item: Item):
     """(loc, value, accessed) for every date in an item."""
     if item.date:
@@ -309,21 +293,20 @@ def dates(ctx: Context):
 
     An item date's `precision` must match its value (`day` for YYYY-MM-DD, `month` for YYYY-MM,
     `year` for YYYY)."""
-    today = dt.date.today().isoformat()
+    today = ctx.today
     for e in _items(ctx):
         item = e.value
         for loc, value, accessed in _dates(item):
             if not value:
                 continue
-            if not _real_date(value):
-                yield p(e, loc, "date", f"{value!r} is not a calendar date")
-            elif value > today:
+            # Every date is a real calendar date already: the models refuse any other.
+            if value > today:
                 yield p(e, loc, "date", f"{value!r} is in the future")
             elif accessed and value[: len(accessed)] > accessed:
                 yield p(e, loc, "date", f"{value!r} is after the accessed date {accessed!r}; "
                                         "one of them is wrong")
         if item.date:
-            want = {10: "day", 7: "month", 4: "year"}[len(item.date.value)]
+            want = precision_of(item.date.value)
             if item.date.precision != want:
                 yield p(e, ("date", "precision"), "date",
                         f"precision {item.date.precision!r} does not match {item.date.value!r}; "
@@ -338,7 +321,6 @@ def seed_integrity(ctx: Context):
     `seeds/` folder. The excerpt of a plain-text seed must be found in it verbatim; that of an
     html, feed or markdown seed must equal the text of item `position` when the seed is read
     again as `seed.format` (or, when that is empty, as its content says)."""
-    seeds_dir = (ctx.digest.project_root / "seeds").resolve()
     for e in _items(ctx):
         seed = e.value.seed
         digest = hashlib.sha256(seed.excerpt.encode("utf-8")).hexdigest()
@@ -346,9 +328,8 @@ def seed_integrity(ctx: Context):
             yield p(e, ("seed", "sha256"), "seed",
                     "sha256 does not match the excerpt; the excerpt was edited (restore it from "
                     "the seed) or the hash is stale")
-        rel = Path(seed.file)
-        target = (ctx.digest.project_root / rel).resolve()
-        if rel.is_absolute() or ".." in rel.parts or not target.is_relative_to(seeds_dir):
+        found = ctx.digest.seeds.get(seed.file)
+        if found is not None and found.outside:
             yield p(e, ("seed", "file"), "seed",
                     f"seed file {seed.file!r} is outside seeds/; give a path like seeds/NAME")
             continue
@@ -756,8 +737,6 @@ def registry_empty(ctx: Context):
     A new digest starts with empty registries. Until `lexicon.yaml` lists the loaded words of
     every side, no summary is checked for them; until `stakeholders.yaml` names the parties, no
     item can be balanced."""
-    from .load import _rel
-
     digest = ctx.digest
     for name, attr, what in (("lexicon", "lexicon", "the neutral-voice check finds no loaded "
                               "word; list every side's loaded words"),
@@ -765,9 +744,17 @@ def registry_empty(ctx: Context):
                               "to look for; name the parties whose perspectives the digest "
                               "sets side by side")):
         if not getattr(digest, attr):
-            path = _rel(Path(digest.root) / f"{name}.yaml", Path(digest.project_root))
+            path = _relative(Path(digest.root) / f"{name}.yaml", Path(digest.project_root))
             yield Problem(path, 1, "registry-empty", f"{name}.yaml has no entries: {what}",
                           "warning")
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as loading names files (no file is looked at)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 # Text that speaks to the people making the digest, not to its readers: bracketed notes
@@ -827,12 +814,14 @@ def editor_notes(ctx: Context):
 MAX_PER_FILE = 100
 
 
-def run_checks(digest: Digest, problems: list[Problem] | None = None) -> list[Problem]:
+def run_checks(digest: Digest, problems: list[Problem] | None = None,
+               today: str | dt.date | None = None) -> list[Problem]:
     """Run every check; return these problems with ``problems`` (from loading), sorted.
 
-    At most MAX_PER_FILE problems are listed for one file, then one that counts the rest: a
-    file of a million bad entries gets a readable report."""
-    ctx = Context(digest)
+    A function of the digest and ``today`` (by default the day the digest was read): it reads
+    no file and no clock. At most MAX_PER_FILE problems are listed for one file, then one that
+    counts the rest: a file of a million bad entries gets a readable report."""
+    ctx = Context(digest, today)
     found = list(problems or [])
     for c in CHECKS:
         found.extend(c.func(ctx))

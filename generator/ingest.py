@@ -19,11 +19,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import __version__, yamlio
+from . import __version__, textfile, yamlio
 from .models import Item
 from .prefill import Prefill
-from .problems import Problem
-from .seedformats import SeedDoc, SeedItem, parse_seed
+from .problems import Problem, ProblemError
+from .seedformats import SeedDoc, SeedItem, detect, format_name, page_address, read_items
 
 SCHEMA_REF = "../../schema/item.schema.json"
 ONE_ITEM_LONG = 1_500  # characters: a seed this long that gives one item probably holds more
@@ -189,6 +189,17 @@ def _invalid(record: dict) -> str:
 
 
 # --- planning -------------------------------------------------------------------------------
+
+def parse_seed(path: Path, rel: str, fmt: str | None = None) -> tuple[SeedDoc | None, list[Problem]]:
+    """Read and parse one seed; on any failure, no document and one problem naming the file."""
+    try:
+        text = textfile.read_seed(path)
+        fmt = format_name(fmt) if fmt else detect(text, path.suffix)
+        title, items, date, basis = read_items(text, fmt)
+        return SeedDoc(rel, title, fmt, tuple(items), date, basis, page_address(text, fmt)), []
+    except ProblemError as exc:
+        return None, [exc.problem(str(path))]
+
 
 def seed_target(path: Path, project_root: Path) -> Path:
     """Where the seed is kept: itself when it is already under seeds/, else seeds/<name>."""

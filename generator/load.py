@@ -11,10 +11,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import yamlio
+from . import textfile, yamlio
 from .models import (REGISTRIES, REGISTRY_LIMITS, Actor, Digest, DigestInfo, GlossaryEntry, Item,
-                     LexiconEntry, Located, Outlet, Stakeholder, TimelineEvent)
-from .problems import Problem
+                     LexiconEntry, Located, Outlet, SeedText, Stakeholder, TimelineEvent)
+from .problems import Problem, ProblemError
 
 MAX_ITEMS = 200_000
 
@@ -201,21 +201,48 @@ MAX_RESEARCH = 50_000
 
 def load_research(path: Path, display: str, root: Path) -> tuple[str, list[Problem]]:
     """``research.md``: the digest's own account of how it was researched (optional)."""
-    from .seedformats import SeedError, read_text
-
     if not path.exists():
         return "", []
     if not _inside(path, root):
         return "", [Problem(display, 1, "path-outside",
                             "this file is a link to a place outside the content folder; copy it in")]
     try:
-        text = read_text(path)
-    except SeedError as exc:
+        text = textfile.read_seed(path)
+    except ProblemError as exc:
         return "", [Problem(display, exc.line, "schema", exc.message.replace("seed", "file"))]
     if len(text) > MAX_RESEARCH:
         return "", [Problem(display, 1, "schema", f"research.md is {len(text):,} characters, "
                             f"over the {MAX_RESEARCH:,} limit; shorten it")]
     return text, []
+
+
+def load_seeds(items, project_root: Path, cache: dict | None = None) -> dict[str, SeedText]:
+    """The seed files ``items`` point into, read as ingest reads them, by the name the records
+    give. A name that leads outside the project's ``seeds/`` folder is not read."""
+    seeds_dir = (project_root / "seeds").resolve()
+    seeds: dict[str, SeedText] = {}
+    for e in items:
+        rel = e.value.seed.file
+        if rel in seeds:
+            continue
+        name = Path(rel)
+        path = project_root / name
+        try:
+            outside = name.is_absolute() or ".." in name.parts \
+                or not path.resolve().is_relative_to(seeds_dir)
+        except (OSError, RuntimeError):  # a loop of links: nothing can be read there
+            seeds[rel] = SeedText()
+            continue
+        seeds[rel] = SeedText(outside=True) if outside else \
+            SeedText(_cached(cache, path, lambda path=path: _read_seed(path)))
+    return seeds
+
+
+def _read_seed(path: Path) -> str | None:
+    try:
+        return textfile.read_seed(path)
+    except ProblemError:
+        return None
 
 
 def _cached(cache: dict | None, path: Path, read):
@@ -282,12 +309,13 @@ def load_content(root: Path, project_root: Path | None = None, cache: dict | Non
         problems += found
         if located is not None:
             items.append(located)
+    seeds = load_seeds(items, project_root, cache)
     if cache is not None:  # forget removed files
         for gone in set(cache) - set(paths) - {root / f"{n}.yaml" for n in (*REGISTRIES, "digest")} \
-                - {root / "research.md"}:
+                - {root / "research.md"} - {project_root / rel for rel in seeds}:
             del cache[gone]
     digest = Digest(root=root, items=tuple(items), project_root=project_root, info=info,
-                    research=research, **registries)
+                    research=research, seeds=seeds, **registries)
     return digest, problems
 
 

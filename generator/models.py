@@ -42,6 +42,11 @@ def _calendar(value: str) -> str:
             raise ValueError(f"{value!r} is not a calendar date") from None
     return value
 
+def precision_of(value: str) -> str:
+    """The one precision rule: how precise an ISO date is (``day``, ``month`` or ``year``)."""
+    return {10: "day", 7: "month"}.get(len(value), "year")
+
+
 Slug = Annotated[str, Field(pattern=SLUG, max_length=120)]
 # Every date field of every record and registry is one of these two types (one rule).
 Date = Annotated[str, BeforeValidator(_ascii_digits), AfterValidator(_calendar),
@@ -365,6 +370,14 @@ class Located(Generic[T]):
 
 
 @dataclass(frozen=True)
+class SeedText:
+    """A seed file as loading found it, for the checks that compare excerpts with it."""
+
+    text: str | None = None  # its text (as ingest decodes it), or None when it cannot be read
+    outside: bool = False  # the name leads outside the project's seeds/ folder: not read
+
+
+@dataclass(frozen=True)
 class Digest:
     """Everything in a content folder, validated."""
 
@@ -379,6 +392,10 @@ class Digest:
     info: Located | None = None  # content/digest.yaml, where there is one
     research: str = ""  # content/research.md: how this digest was researched (Markdown)
     project_root: Path = field(default=Path("."))
+    # The seed files the items point into, by the name the records give (``seed.file``).
+    seeds: dict = field(default_factory=dict)
+    # The day the content was read (ISO): the checks' "today" unless they are given another.
+    read_on: str = field(default_factory=lambda: dt.date.today().isoformat())
 
     def by_id(self, registry: str) -> dict:
         return {e.value.id: e for e in getattr(self, registry)}

@@ -18,15 +18,11 @@ import html as htmlmod
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urljoin
 
-from . import textfile
-from .problems import Problem, ProblemError
-from .text import FORBIDDEN
+from .problems import ProblemError
 from .urls import is_http
 
-MAX_SEED_BYTES = 20_000_000
 MAX_ITEMS = 100_000
 
 
@@ -767,20 +763,6 @@ def detect(text: str, suffix: str = "") -> str:
     return EXTENSIONS.get(suffix.lower(), "text")
 
 
-def read_text(path: Path) -> str:
-    """The text of a seed file, line endings made \\n, or SeedError (not a file, too large,
-    binary, not UTF-8, empty, or holding a character a record cannot)."""
-    text = textfile.read_text(path, "seed", MAX_SEED_BYTES)
-    if not text.strip():
-        raise SeedError(1, "seed-empty", "the seed is empty; nothing to ingest")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if (bad := FORBIDDEN.search(text)) is not None:
-        raise SeedError(text.count("\n", 0, bad.start()) + 1, "seed-control",
-                        f"the seed contains the control character U+{ord(bad.group()):04X}; "
-                        "records cannot hold it: remove it, or check that this is a text file")
-    return text
-
-
 def read_items(text: str, fmt: str) -> tuple[str, list[SeedItem], str, str]:
     """(title, items, date, date basis) of decoded seed text read as ``fmt``; SeedError when
     the format is unknown or nothing recognisable is found."""
@@ -821,14 +803,3 @@ def page_address(text: str, fmt: str) -> str:
 def _bozo(data) -> str:
     exc = data.get("bozo_exception")
     return " ".join(str(exc).split())[:200] if exc else "not XML"
-
-
-def parse_seed(path: Path, rel: str, fmt: str | None = None) -> tuple[SeedDoc | None, list[Problem]]:
-    """Read and parse one seed; on any failure, no document and one problem naming the file."""
-    try:
-        text = read_text(path)
-        fmt = format_name(fmt) if fmt else detect(text, path.suffix)
-        title, items, date, basis = read_items(text, fmt)
-        return SeedDoc(rel, title, fmt, tuple(items), date, basis, page_address(text, fmt)), []
-    except SeedError as exc:
-        return None, [exc.problem(str(path))]

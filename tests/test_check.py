@@ -273,3 +273,73 @@ def test_guard_reads_registries_and_leaves_quotations_alone(corpus):
     corpus.edit_item(_set(["title"], "TODO: a headline as the seed printed it"))
     problems = [p for p in corpus.problems() if p.code == "editor-note"]
     assert [p.path for p in problems] == ["content/outlets.yaml"]
+
+
+# --- purity: the checks are a function of the digest and of the day they are given ---------
+
+def _no_io(monkeypatch):
+    """Make every way of reading a file, and the clock, fail loudly."""
+    import builtins
+    import datetime as dt
+    import io
+    import os
+    from pathlib import Path
+
+    import generator.check as check_module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"the checks read a file or the clock: {args[:1]!r}")
+
+    class Date(dt.date):
+        @classmethod
+        def today(cls):
+            refuse("date.today")
+
+    class Clock:
+        date = Date
+        datetime = dt.datetime
+
+    for owner, name in ((builtins, "open"), (io, "open"), (os, "open"), (os, "stat"),
+                        (os, "lstat"), (os, "scandir"), (os, "listdir"), (Path, "open"),
+                        (Path, "read_text"), (Path, "read_bytes"), (Path, "stat"),
+                        (Path, "resolve"), (Path, "exists"), (Path, "is_file")):
+        monkeypatch.setattr(owner, name, refuse)
+    monkeypatch.setattr(check_module, "dt", Clock)
+
+
+def test_checks_read_no_file_and_no_clock(corpus, monkeypatch):
+    import generator.render  # noqa: F401  (imported ahead: importing a module reads files)
+
+    digest, problems = load_content(corpus.content, corpus.root)
+    expected = run_checks(digest, problems)
+    with monkeypatch.context() as patch:  # undone before pytest reports (which reads files)
+        _no_io(patch)
+        try:
+            found = run_checks(digest, problems), run_checks(digest, problems, today="2999-12-31")
+        except AssertionError as exc:
+            found = exc
+    assert found == (expected, expected)
+
+
+def test_checks_compare_excerpts_with_the_seed_text_loaded(corpus):
+    from dataclasses import replace
+
+    from generator.models import SeedText
+
+    digest, problems = load_content(corpus.content, corpus.root)
+    (item,) = [e for e in digest.items if e.value.id == "council-bulldozes-the-bike-lane-plan"]
+    seed = item.value.seed.file
+    assert digest.seeds[seed].text is not None
+    assert "seed" not in {p.code for p in run_checks(digest, problems)}
+    other = replace(digest, seeds={**digest.seeds, seed: SeedText("Another seed entirely.")})
+    assert any(p.code == "seed" and p.path == item.path for p in run_checks(other, problems))
+    gone = replace(digest, seeds={**digest.seeds, seed: SeedText(None)})
+    assert any(p.code == "seed" and "cannot be read" in p.message
+               for p in run_checks(gone, problems))
+
+
+def test_the_future_is_judged_from_the_day_given(corpus):
+    digest, problems = load_content(corpus.content, corpus.root)
+    assert not any(p.code == "date" for p in run_checks(digest, problems, today="2999-12-31"))
+    before = run_checks(digest, problems, today="1990-01-01")
+    assert any(p.code == "date" and "in the future" in p.message for p in before)

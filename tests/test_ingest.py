@@ -18,12 +18,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cli, seedformats, urls, yamlio
+from generator import cli, seedformats, textfile, urls, yamlio
 from generator import ingest as ing
 from generator.check import run_checks
 from generator.load import load_content
 from generator.prefill import Prefill, find_date
-from generator.seedformats import detect, parse_seed
+from generator.ingest import parse_seed
+from generator.seedformats import detect
 
 from conftest import DATA, FIXTURES, ROOT, tree
 
@@ -409,7 +410,7 @@ def test_bad_seed_gets_one_clear_problem(tmp_path, name):
 
 
 def test_too_large_seed(tmp_path, monkeypatch):
-    monkeypatch.setattr(seedformats, "MAX_SEED_BYTES", 100)
+    monkeypatch.setattr(textfile, "MAX_SEED_BYTES", 100)
     path = tmp_path / "big.txt"
     path.write_bytes(COUNCIL.read_bytes())
     doc, problems = parse_seed(path, "seeds/big.txt")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import seedformats
+from generator import seedformats, textfile
 
 from conftest import PARALLAX, run_bounded
 
@@ -46,7 +46,7 @@ def test_a_huge_feed_is_refused_in_bounded_memory(tmp_path):
     items = "<item><title>I</title></item>\n" * 600_000
     seed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>\n'
                     f"{items}</channel></rss>\n", encoding="utf-8")
-    assert seed.stat().st_size < seedformats.MAX_SEED_BYTES
+    assert seed.stat().st_size < textfile.MAX_SEED_BYTES
     result = run_bounded([*PARALLAX, "ingest", "seeds/huge.xml", "--content", "content"],
                          cwd=project, timeout=60, memory=600_000_000)
     assert result.returncode == 1 and "seed-too-many" in result.stdout + result.stderr, \
