@@ -20,7 +20,7 @@ from . import lexicon as lex
 from . import seedformats
 from .models import Digest, Located
 from .models import Item, Model, Source, precision_of
-from .problems import Problem, Severity
+from .problems import Problem, Severity, display_path
 from .urls import url_problem
 from .public import PUBLIC
 
@@ -744,17 +744,9 @@ def registry_empty(ctx: Context):
                               "to look for; name the parties whose perspectives the digest "
                               "sets side by side")):
         if not getattr(digest, attr):
-            path = _relative(Path(digest.root) / f"{name}.yaml", Path(digest.project_root))
+            path = display_path(Path(digest.root) / f"{name}.yaml", Path(digest.project_root))
             yield Problem(path, 1, "registry-empty", f"{name}.yaml has no entries: {what}",
                           "warning")
-
-
-def _relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` as loading names files (no file is looked at)."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 # Text that speaks to the people making the digest, not to its readers: bracketed notes

@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import __version__, textfile, yamlio
-from .models import Item
+from .models import Item, precision_of
 from .prefill import Prefill
 from .problems import Problem, ProblemError
 from .seedformats import SeedDoc, SeedItem, detect, format_name, page_address, read_items
@@ -136,12 +136,8 @@ def _past(value: str) -> str:
     return value if value and value <= dt.date.today().isoformat()[: len(value)] else ""
 
 
-def _precision(value: str) -> str:
-    return {10: "day", 7: "month"}.get(len(value), "year")
-
-
 def _date(value: str, basis: str) -> dict:
-    return {"value": value, "precision": _precision(value), "basis": basis}
+    return {"value": value, "precision": precision_of(value), "basis": basis}
 
 
 def _seed_page(doc: SeedDoc, item: SeedItem) -> dict:

@@ -14,16 +14,12 @@ from pydantic import ValidationError
 from . import textfile, yamlio
 from .models import (REGISTRIES, REGISTRY_LIMITS, Actor, Digest, DigestInfo, GlossaryEntry, Item,
                      LexiconEntry, Located, Outlet, SeedText, Stakeholder, TimelineEvent)
-from .problems import Problem, ProblemError
+from .problems import Problem, ProblemError, display_path
 
 MAX_ITEMS = 200_000
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+_rel = display_path
 
 
 def _short(name: str, limit: int = 60) -> str:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
+                      ValidationError, field_validator)
 
 from .urls import MAX_LENGTH as URL_MAX_LENGTH
 
@@ -54,6 +55,19 @@ Date = Annotated[str, BeforeValidator(_ascii_digits), AfterValidator(_calendar),
 MaybeDate = Annotated[str, BeforeValidator(_ascii_digits), AfterValidator(_calendar),
                       Field(pattern=ISO_DATE_OR_EMPTY,
                             description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or empty when unknown")]
+_DATE = TypeAdapter(Date)
+
+
+def valid_date(value: str) -> bool:
+    """Whether ``value`` passes the date rule above (for readers of seeds, which propose dates
+    and keep only those a record may hold)."""
+    try:
+        _DATE.validate_python(value)
+        return True
+    except ValidationError:
+        return False
+
+
 Text = Annotated[str, Field(max_length=20_000)]
 # Lists in one record are bounded, so that one record cannot grow a page (and the build) without
 # end: a page shows every entry of its record.

@@ -12,7 +12,6 @@ tree. Excerpts of HTML, feed and Markdown items are plain text, never markup.
 
 from __future__ import annotations
 
-import datetime as dt
 import email.utils
 import html as htmlmod
 import io
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from .problems import ProblemError
+from .models import valid_date
 from .urls import is_http
 
 MAX_ITEMS = 100_000
@@ -509,19 +509,16 @@ def iso_date(raw: str) -> str:
         parts = [f"{parsed[0]:04d}", f"{parsed[1]:02d}", f"{parsed[2]:02d}"]
     else:
         return ""
-    try:
-        dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
-                int(parts[2]) if len(parts) > 2 else 1)
-    except ValueError:
-        return ""
-    return "-".join(parts)
+    value = "-".join(parts)
+    return value if valid_date(value) else ""
 
 
 def _struct_date(parsed) -> str:
     try:
-        return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday).isoformat()
+        value = f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}"
     except (AttributeError, TypeError, ValueError):
         return ""
+    return value if valid_date(value) else ""
 
 
 def _entry_date(entry, whose: str = "the feed entry's") -> tuple[str, str]:

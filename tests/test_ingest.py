@@ -800,3 +800,21 @@ def test_the_guide_covers_every_format_and_option():
     for word in (*seedformats.PARSERS, "--dry-run", "--format", "conflict", "parallax check",
                  "status: published", "seed-no-items"):
         assert word in guide, word
+
+
+@pytest.mark.parametrize("value", ["2011", "2011-04", "2011-04-18", "2012-02-29", "2011-02-29",
+                                   "2011-13", "2011-00", "2011-04-31", "٢٠١١-٠٤-١٨", "2011-4-18"])
+def test_seed_dates_follow_the_records_date_rule(value):
+    """Ingest proposes a date only where a record may hold it: one rule, in the models."""
+    from generator.models import ItemDate, precision_of, valid_date
+    from generator.prefill import find_date
+
+    try:
+        ItemDate.model_validate({"value": value, "precision": precision_of(value)})
+        loads = True
+    except Exception:
+        loads = False
+    assert valid_date(value) is loads
+    assert (seedformats.iso_date(value) == value) is loads
+    found = find_date(f"On {value} the council met.")
+    assert (found is not None and found[0] == value) is (loads and len(value) == 10)
