@@ -692,7 +692,7 @@ def test_a_record_that_appears_meanwhile_is_not_overwritten(proj):
     target = result.actions[0].path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("someone else's record\n")
-    written = ing.apply(result)
+    written = ing.apply(result).written
     assert target.read_text() == "someone else's record\n"
     assert len(written) == 3
 
@@ -818,3 +818,21 @@ def test_seed_dates_follow_the_records_date_rule(value):
     assert (seedformats.iso_date(value) == value) is loads
     found = find_date(f"On {value} the council met.")
     assert (found is not None and found[0] == value) is (loads and len(value) == 10)
+
+
+def test_run_is_the_whole_ingest_and_the_command_only_formats_it(proj):
+    """``ingest.run`` plans and writes; its Result is what the command reports."""
+    content = proj / "content"
+    dry = ing.run([COUNCIL], content, dry_run=True)
+    n = dry.count("create")
+    assert dry.dry_run and dry.written == () and n > 1
+    assert not any(a.path.exists() for a in dry.plan.actions)
+    heard = []
+    first = ing.run([COUNCIL], content, on_record=heard.append)
+    assert [a.path for a in first.written] == [a.path for a in heard]
+    assert len(first.written) == n and all(a.path.is_file() for a in first.written)
+    again = ing.run([COUNCIL], content)
+    assert again.written == () and again.count("unchanged") == n and not again.failed
+    cli_run = CliRunner().invoke(cli.main, ["ingest", str(COUNCIL), "--content", str(content)])
+    assert cli_run.exit_code == 0
+    assert f"0 created, {n} unchanged, 0 in conflict, 0 errors" in cli_run.output
