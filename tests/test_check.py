@@ -280,31 +280,29 @@ def test_guard_reads_registries_and_leaves_quotations_alone(corpus):
 def _no_io(monkeypatch):
     """Make every way of reading a file, and the clock, fail loudly."""
     import builtins
-    import datetime as dt
+    import datetime
     import io
     import os
+    import time
     from pathlib import Path
-
-    import generator.check as check_module
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"the checks read a file or the clock: {args[:1]!r}")
 
-    class Date(dt.date):
-        @classmethod
-        def today(cls):
-            refuse("date.today")
+    class Date(datetime.date):
+        today = classmethod(refuse)
 
-    class Clock:
-        date = Date
-        datetime = dt.datetime
+    class DateTime(datetime.datetime):
+        today = now = utcnow = classmethod(refuse)
 
     for owner, name in ((builtins, "open"), (io, "open"), (os, "open"), (os, "stat"),
                         (os, "lstat"), (os, "scandir"), (os, "listdir"), (Path, "open"),
                         (Path, "read_text"), (Path, "read_bytes"), (Path, "stat"),
-                        (Path, "resolve"), (Path, "exists"), (Path, "is_file")):
+                        (Path, "resolve"), (Path, "exists"), (Path, "is_file"),
+                        (time, "time"), (time, "time_ns")):
         monkeypatch.setattr(owner, name, refuse)
-    monkeypatch.setattr(check_module, "dt", Clock)
+    monkeypatch.setattr(datetime, "date", Date)
+    monkeypatch.setattr(datetime, "datetime", DateTime)
 
 
 def test_checks_read_no_file_and_no_clock(corpus, monkeypatch):
