@@ -25,7 +25,7 @@ def _feed(n: int, atom: bool = False) -> str:
 def test_a_feed_over_the_limit_never_reaches_the_parser(monkeypatch, atom):
     import feedparser
 
-    monkeypatch.setattr(seedformats, "MAX_ITEMS", 20)
+    monkeypatch.setattr(seedformats.items, "MAX_ITEMS", 20)
     monkeypatch.setattr(feedparser, "parse", lambda *a, **k: pytest.fail("parsed"))
     with pytest.raises(seedformats.SeedError) as err:
         seedformats.read_items(_feed(21, atom), "feed")
@@ -34,7 +34,7 @@ def test_a_feed_over_the_limit_never_reaches_the_parser(monkeypatch, atom):
 
 
 def test_a_feed_at_the_limit_is_read(monkeypatch):
-    monkeypatch.setattr(seedformats, "MAX_ITEMS", 20)
+    monkeypatch.setattr(seedformats.items, "MAX_ITEMS", 20)
     title, items, _, _ = seedformats.read_items(_feed(20), "feed")
     assert len(items) == 20
 
