@@ -352,7 +352,7 @@ def status_command(content: Path, fmt: str):
     on the checks page. Starting points: quoted phrases and named people in the excerpt (search
     strings for the original report), and the parties with no sourced position yet. Exits 0."""
     from .load import load_content
-    from .status import status
+    from .status import report, status, summary
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
@@ -365,21 +365,6 @@ def status_command(content: Path, fmt: str):
                               indent=2, ensure_ascii=False))
         return
     _show(unreadable)
-    prefix = Path(content).parent
-    for r in records:
-        path = r.path if prefix == Path(".") or prefix.is_absolute() else (prefix / r.path).as_posix()
-        click.echo(f"{path}: {r.status}" + (", ready to publish" if r.ready and r.status != "published" else ""))
-        if r.done:
-            click.echo("  done: " + ", ".join(r.done))
-        for group, lines in r.missing.items():
-            click.echo(f"  missing ({group}):")
-            for line in lines:
-                click.echo(f"    {line}")
-        if r.search:
-            click.echo("  search for the original: " + " | ".join(r.search))
-        for name, lacks in r.parties:
-            click.echo(f"  {name}: {lacks}")
-    counts = {s: sum(r.status == s for r in records) for s in ("draft", "reviewed", "published")}
-    ready = sum(r.ready and r.status != "published" for r in records)
-    click.echo(f"{len(records)} records: {counts['published']} published, {counts['reviewed']} "
-               f"reviewed, {counts['draft']} drafts; {ready} ready to publish", err=True)
+    for line in report(records, Path(content).parent):
+        click.echo(line)
+    click.echo(summary(records), err=True)
