@@ -341,3 +341,45 @@ def test_the_future_is_judged_from_the_day_given(corpus):
     assert not any(p.code == "date" for p in run_checks(digest, problems, today="2999-12-31"))
     before = run_checks(digest, problems, today="1990-01-01")
     assert any(p.code == "date" and "in the future" in p.message for p in before)
+
+
+def _module_imports(path, package: str) -> set[str]:
+    """The modules a file imports when it is imported (its top level; not under `if`)."""
+    import ast
+
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
+    return found
+
+
+def test_check_imports_nothing_that_reads_files():
+    """The check stage, and all it imports, can be imported without a module that reads files."""
+    from conftest import ROOT
+
+    readers = {"generator.textfile", "generator.yamlio", "generator.load", "generator.cache",
+               "generator.sitedir", "generator.site", "generator.pipeline", "os", "shutil",
+               "tempfile", "subprocess", "glob"}
+    seen, todo = set(), ["generator.check"]
+    while todo:
+        name = todo.pop()
+        path = ROOT / (name.replace(".", "/") + ".py")
+        package = name.rpartition(".")[0]
+        if not path.is_file():
+            path = ROOT / name.replace(".", "/") / "__init__.py"
+            package = name
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        imported = _module_imports(path, package)
+        assert not imported & readers, (name, imported & readers)
+        todo += [m for m in imported if m.startswith("generator")]
+    assert {"generator.check.core", "generator.models", "generator.seedformats"} <= seen
