@@ -1,23 +1,19 @@
 """The record models: the one home of pydantic, and the precise form of ``RECORD.md``.
 
 Field names are a public interface. Every field carries its description; the JSON Schema
-(``parallax schema``) and the reference docs are generated from these classes.
+(``parallax schema``) and the reference docs are generated from these classes. The types of
+the loaded digest (``Digest``, ``Located``, ``SeedText``) are in ``models.digest``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
                       ValidationError, field_validator)
 
-from .urls import MAX_LENGTH as URL_MAX_LENGTH
-
-if TYPE_CHECKING:
-    from .yamlio import Document
+from ..urls import MAX_LENGTH as URL_MAX_LENGTH
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
@@ -365,51 +361,5 @@ REGISTRIES: dict[str, type[Model]] = {
 }
 
 
-# --- the loaded digest ----------------------------------------------------------------------
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Located(Generic[T]):
-    """A validated record and where it came from, so checks can name the line."""
-
-    value: T
-    path: str
-    doc: Document
-    base: tuple = ()
-
-    def line(self, *loc) -> int:
-        return self.doc.line(self.base + tuple(loc))
-
-
-@dataclass(frozen=True)
-class SeedText:
-    """A seed file as loading found it, for the checks that compare excerpts with it."""
-
-    text: str | None = None  # its text (as ingest decodes it), or None when it cannot be read
-    outside: bool = False  # the name leads outside the project's seeds/ folder: not read
-
-
-@dataclass(frozen=True)
-class Digest:
-    """Everything in a content folder, validated."""
-
-    root: Path
-    items: tuple = ()
-    outlets: tuple = ()
-    actors: tuple = ()
-    stakeholders: tuple = ()
-    glossary: tuple = ()
-    timeline: tuple = ()
-    lexicon: tuple = ()
-    info: Located | None = None  # content/digest.yaml, where there is one
-    research: str = ""  # content/research.md: how this digest was researched (Markdown)
-    project_root: Path = field(default=Path("."))
-    # The seed files the items point into, by the name the records give (``seed.file``).
-    seeds: dict = field(default_factory=dict)
-    # The day the content was read (ISO): the checks' "today" unless they are given another.
-    read_on: str = field(default_factory=lambda: dt.date.today().isoformat())
-
-    def by_id(self, registry: str) -> dict:
-        return {e.value.id: e for e in getattr(self, registry)}
+# The loaded digest: what the load stage gives every later stage.
+from .digest import Digest, Located, SeedText  # noqa: E402
