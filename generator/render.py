@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from . import lexicon as lex
 from . import provenance, words
-from .load import Digest, Located
+from .models import Digest, Located
 from .text import (FORBIDDEN, balanced_html, bidi_balanced, markdown_html, no_blank_lines,
                    paragraphs, plain, safe_url)
 
