@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 
-from ..models import valid_date
 from ..urls import is_http
 from .html_pages import _absolute, _paragraphs, html_to_text
 from . import items as _items
@@ -17,6 +16,8 @@ def _struct_date(parsed) -> str:
         value = f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}"
     except (AttributeError, TypeError, ValueError):
         return ""
+    from ..models import valid_date  # here: listing the formats (the CLI) needs no pydantic
+
     return value if valid_date(value) else ""
 
 

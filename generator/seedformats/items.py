@@ -6,7 +6,6 @@ import email.utils
 import re
 from dataclasses import dataclass
 
-from ..models import valid_date
 from ..problems import ProblemError
 
 
@@ -64,4 +63,6 @@ def iso_date(raw: str) -> str:
     else:
         return ""
     value = "-".join(parts)
+    from ..models import valid_date  # here: listing the formats (the CLI) needs no pydantic
+
     return value if valid_date(value) else ""
