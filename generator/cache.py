@@ -79,8 +79,9 @@ def code_key() -> str:
     """The Parallax version and the generator's own source: a new version, or any edit to the
     code, makes every kept result stale."""
     h = hashlib.sha256(f"parallax {__version__} format {FORMAT}\n".encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*.py")):
+        h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -107,8 +108,8 @@ def _dump_default(value):
     return repr(value)
 
 
-# Parts of a loaded digest that an item's key accounts for otherwise, where the digest has them:
-# the seed texts (each item's own seed, ``_seed_state``) and the day it was read (``DAILY``).
+# Parts of a loaded digest that an item's key accounts for otherwise: the seed texts (each
+# item's own seed, ``_seed_state``) and the day the content was read (``DAILY``).
 NOT_REGISTRIES = frozenset({"items", "seeds", "read_on"})
 
 
@@ -268,7 +269,7 @@ class Cache:
                 found.extend(c.func(ctx))
         kept = self.results()
         base = f"{self.code}:{registries_key(digest)}"
-        day = getattr(digest, "read_on", None) or today()  # the checks' today
+        day = digest.read_on  # the checks' today: the day the content was read
         seeds: dict = {}
         fresh: dict = {}
         changed = []  # (entry, text hash, key): every per-record check runs on these
@@ -373,28 +374,17 @@ def _result(digest: str, result) -> bool:
 
 
 def _seed_state(ctx, rel: str, memo: dict) -> str | None:
-    """What the seed check reads for a seed file: its text's hash, or why it is not read (the
-    check does not read a file outside seeds/). None when that cannot be said."""
-    if rel in memo:
-        return memo[rel]
-    root = ctx.digest.project_root
-    try:
-        path = Path(rel)
-        target = (root / path).resolve()
-        if path.is_absolute() or ".." in path.parts or not target.is_relative_to(
-                (root / "seeds").resolve()):
-            state = "outside"
-        else:
-            text = ctx.seed_text(rel)
-            state = "unreadable" if text is None else _sha(text)
-    except (OSError, RuntimeError, ValueError):
-        state = None
-    memo[rel] = state
-    return state
+    """What the seed check reads for a seed file, as loading found it: its text's hash, or why
+    there is none (outside seeds/, unreadable)."""
+    if rel not in memo:
+        found = ctx.digest.seeds.get(rel)
+        memo[rel] = ("absent" if found is None else "outside" if found.outside
+                     else "unreadable" if found.text is None else _sha(found.text))
+    return memo[rel]
 
 
 def today() -> str:
-    """Today's date as the `date` check reads it: per-record results hold for one day."""
+    """Today's date, as loading notes it (``Digest.read_on``, the checks' today)."""
     import datetime
 
     return datetime.date.today().isoformat()

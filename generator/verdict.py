@@ -12,14 +12,14 @@ nanoseconds), inode, device and SHA-256. The key is the hash of:
   (``site-packages``) with their modification times (installing, upgrading or removing a
   library changes its folder's), and every file of the generator (code, templates): a new
   version or an edit to the code makes a new key;
-- today's date, which the `date` check compares dates with;
+- today's date, which loading notes and the `date` check compares dates with;
 - the content folder as given and the absolute paths of the project and content folders
   (a few problems name a file the way the folder was given), and where ``content/``,
   ``content/items/`` and ``seeds/`` lead when they are links;
 - every entry of ``content/`` and ``content/items/``, and every file under ``seeds/``, by name,
   kind (file, folder, link and its target, or anything else) and, for a file, the hash of its
   bytes. That is every file loading and checking read: records, registries, ``digest.yaml``,
-  ``research.md`` and the seed files (the `seed` check reads no file outside ``seeds/``).
+  ``research.md`` and the seed files (loading reads no seed file outside ``seeds/``).
 
 When is a file read and hashed again? When its size, times, inode or device differ from the
 ones kept, or when its modification or change time is less than ``RACY_NS`` (two seconds) older
