@@ -65,7 +65,7 @@ def test_a_build_fails_when_two_files_claim_one_output_path(tmp_path):
 
 def test_the_plugin_refuses_clashing_generated_paths(tmp_path, monkeypatch):
     """Whatever the renderer plans, two pages of one address stop the build."""
-    from generator import render, site
+    from generator import render
 
     project = tmp_path / "project"
     config = fixture_project(project)
@@ -76,8 +76,6 @@ def test_the_plugin_refuses_clashing_generated_paths(tmp_path, monkeypatch):
         return plan + [("items/index.md", plan[0][1])]
 
     monkeypatch.setattr(render, "plan_site", doubled)
-    monkeypatch.setattr(site, "plan_site", doubled)
-    monkeypatch.setenv("PARALLAX_JOBS", "1")
     result = run("build", "--content", project / "content", "--site-dir", project / "site",
                  "--config", config)
     assert result.exit_code == 1 and "items/index" in result.output, result.output

@@ -1,0 +1,142 @@
+"""Stage: render, last step. Input: a generated page's Markdown (front matter, headings, and raw
+HTML blocks that the templates made). Output: a ``Finished`` page: its front matter, its HTML,
+its table of contents and the ids it holds, as plain data.
+
+The one home of Python-Markdown. A generated page is mostly HTML the templates already made;
+only its headings (and the few pages written in Markdown, such as the checks) need Markdown.
+Each raw HTML block is set aside, the rest (a few lines) is converted with the site's own
+Markdown extensions (so heading ids and permalinks are the ones MkDocs' ``toc`` makes), and
+the blocks are put back where Python-Markdown would have put them, verbatim. A test compares
+the result with Python-Markdown's conversion of the whole page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import markdown
+
+# The site's Markdown set-up when no MkDocs configuration says otherwise (mkdocs.yml's own).
+EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "admonition")
+EXTENSION_CONFIGS = {"toc": {"permalink": True}}
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*\n", re.S)
+_BLANK = re.compile(r"\n[ \t]*\n")
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+_HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)", re.M)
+_TOKEN = "parallax-raw-block-{}"
+# Python-Markdown ends a raw block with a blank line, unless it ends the page.
+_PLACED = re.compile(r"<p>parallax-raw-block-(\d+)</p>(\n?)")
+# An id the page can be linked to: any element's id, or an <a>'s name (as MkDocs counts them).
+_ANCHOR = re.compile(r'<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?\s(id|name)="([^"<>]*)"')
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One entry of a page's table of contents (Python-Markdown's toc token, as data)."""
+
+    level: int
+    id: str
+    name: str  # the heading's text, as HTML
+    children: tuple[Heading, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A generated page ready to publish: MkDocs gets ``front`` (its title and options) and
+    shows ``html`` in the theme, with ``toc`` as its table of contents."""
+
+    front: str  # the front matter block, "---\n...\n---\n", or ""
+    html: str
+    toc: tuple[Heading, ...] = ()
+    anchors: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """The site's Markdown set-up (MkDocs' ``markdown_extensions`` and ``mdx_configs``), as
+    plain data: generated pages are converted the way MkDocs would convert them."""
+
+    extensions: tuple[str, ...] = EXTENSIONS
+    configs: str = json.dumps(EXTENSION_CONFIGS, sort_keys=True)  # JSON, to stay hashable
+
+    @classmethod
+    def of(cls, extensions, configs) -> Markdown:
+        names = tuple(e for e in extensions if isinstance(e, str))
+        return cls(names, json.dumps(configs or {}, sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=4)
+def _converter(setup: Markdown) -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(setup.extensions),
+                             extension_configs=json.loads(setup.configs))
+
+
+def split_front(text: str) -> tuple[str, str]:
+    """(front matter block, body) of a page's Markdown."""
+    m = _FRONT.match(text)
+    return (m.group(0), text[m.end():]) if m else ("", text)
+
+
+def finish(text: str, setup: Markdown = Markdown()) -> Finished:
+    """A generated page's Markdown as finished HTML (see the module's docstring)."""
+    front, body = split_front(text)
+    md = _converter(setup)
+    blocks: list[str] = []
+    parts = []
+    for chunk in _BLANK.split(body):
+        m = _TAG.match(chunk)
+        if m and md.is_block_level(m.group(1).lower()):
+            if _HEADING.search(chunk):
+                # A heading line right after the block: Python-Markdown would read it as a
+                # heading once the block's element closes. Rare; convert the whole page.
+                return _whole(front, body, md)
+            parts.append(_TOKEN.format(len(blocks)))
+            blocks.append(chunk.rstrip("\n"))
+        else:
+            parts.append(chunk)
+    md.reset()
+    converted = md.convert("\n\n".join(parts))
+    toc = tuple(_heading(t) for t in getattr(md, "toc_tokens", []))
+    seen = iter(range(len(blocks)))
+
+    def place(m: re.Match) -> str:
+        n = int(m.group(1))
+        if n != next(seen, None):  # a token Python-Markdown moved: a bug, not a page to publish
+            raise ValueError("a raw HTML block of a generated page was not kept in place")
+        return blocks[n] + ("\n\n" if m.group(2) else "")
+
+    page = _PLACED.sub(place, converted)
+    if next(seen, None) is not None:
+        raise ValueError("a raw HTML block of a generated page was lost")
+    return Finished(front, page, toc, anchors(page))
+
+
+def _whole(front: str, body: str, md: markdown.Markdown) -> Finished:
+    md.reset()
+    page = md.convert(body)
+    return Finished(front, page, tuple(_heading(t) for t in getattr(md, "toc_tokens", [])),
+                    anchors(page))
+
+
+def anchors(page: str) -> frozenset[str]:
+    """The ids a link may point to in ``page`` (as MkDocs counts them: ids, and <a name>)."""
+    return frozenset(html.unescape(value) for tag, attr, value in _ANCHOR.findall(page)
+                     if attr == "id" or tag.lower() == "a")
+
+
+def _heading(token: dict) -> Heading:
+    return Heading(token["level"], token["id"], token["name"],
+                   tuple(_heading(t) for t in token.get("children", [])))
+
+
+def full_conversion(text: str, setup: Markdown = Markdown()) -> str:
+    """Python-Markdown's conversion of the whole page body, for comparison in tests."""
+    _, body = split_front(text)
+    md = markdown.Markdown(extensions=list(setup.extensions),
+                           extension_configs=json.loads(setup.configs))
+    return md.convert(body)
