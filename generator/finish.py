@@ -25,6 +25,7 @@ EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "admonition")
 EXTENSION_CONFIGS = {"toc": {"permalink": True}}
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*\n", re.S)
+_SPACES_LINE = re.compile(r"(?<=\n) +\n")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
 _HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)", re.M)
@@ -85,6 +86,7 @@ def split_front(text: str) -> tuple[str, str]:
 def finish(text: str, setup: Markdown = Markdown()) -> Finished:
     """A generated page's Markdown as finished HTML (see the module's docstring)."""
     front, body = split_front(text)
+    body = _normalized(body)
     md = _converter(setup)
     blocks: list[str] = []
     parts = []
@@ -114,6 +116,17 @@ def finish(text: str, setup: Markdown = Markdown()) -> Finished:
     if next(seen, None) is not None:
         raise ValueError("a raw HTML block of a generated page was lost")
     return Finished(front, page, toc, anchors(page))
+
+
+def _normalized(body: str) -> str:
+    """Python-Markdown's own first step, which reaches raw HTML too: line ends as "\\n", tabs
+    as spaces, lines of spaces emptied."""
+    body = body.replace("\x02", "").replace("\x03", "")
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in body:
+        body = body.expandtabs(4)
+    return _SPACES_LINE.sub("\n", body)
 
 
 def _whole(front: str, body: str, md: markdown.Markdown) -> Finished:

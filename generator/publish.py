@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import render
-from .finish import Heading, Markdown
+from .finish import Heading, Markdown, finish
 from .problems import Problem, has_errors
 from .public import shown
 from .render import SiteText, data_files, record_files
@@ -63,8 +63,9 @@ class Publication:
 
 
 def page(path: str, text: str, setup: Markdown = Markdown()) -> Page:
-    """A generated page's Markdown as a ``Page``."""
-    return Page(path, "", markdown=text)
+    """A generated page's Markdown as a ``Page`` of finished HTML."""
+    done = finish(text, setup)
+    return Page(path, done.front, done.html, done.toc, done.anchors)
 
 
 def gather(content: Path, project_root: Path, cache, memo: dict | None = None):

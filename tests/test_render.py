@@ -247,3 +247,79 @@ def test_different_passages_are_shown_apart_and_a_cut_passage_as_a_difference():
     longer = "The minister said on Monday that the camp must close. He named no date."
     assert similarity(longer, "the camp must close.") == 1.0  # cut from the longer one
     assert similarity(longer, "Residents asked the UN for protection at once.") < SIMILAR
+
+
+# --- finished HTML (``finish``) ----------------------------------------------------------------
+
+_BLOCK_TAGS = ("address|article|aside|blockquote|details|summary|div|dl|dt|dd|figure|footer|form|"
+               "h[1-6]|header|hr|main|nav|ol|p|pre|section|table|thead|tbody|tr|td|th|ul|li|script|"
+               "label|select|option")
+
+
+def _between_blocks(html: str) -> str:
+    """``html`` without the line breaks beside block-level tags, which no reader sees (Python-
+    Markdown puts one between two top-level raw HTML elements; ``finish`` keeps them as the
+    template wrote them)."""
+    import re
+
+    html = re.sub(r"\s*\n\s*(?=</?(?:%s)[\s>])" % _BLOCK_TAGS, "", html)
+    return re.sub(r"(</?(?:%s)(?:\s[^>]*)?>)\s*\n\s*" % _BLOCK_TAGS, r"\1", html)
+
+
+def _markdown_pages(corpus):
+    from generator.public import shown
+
+    digest, _ = load_content(corpus.content, corpus.root)
+    return {path: make() for path, make in render.plan_site(shown(digest, True))
+            if path.endswith(".md")}
+
+
+def test_finished_html_is_what_python_markdown_makes_of_the_page(corpus):
+    """Every generated page: the same HTML (but for line breaks between blocks) and the same
+    table of contents as Python-Markdown converting the whole page, with MkDocs' extensions."""
+    import markdown
+
+    from generator.finish import EXTENSION_CONFIGS, EXTENSIONS, finish, split_front
+
+    pages = _markdown_pages(corpus)
+    assert len(pages) > 20
+    for path, text in pages.items():
+        md = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS)
+        whole = md.convert(split_front(text)[1])
+        done = finish(text)
+        assert _between_blocks(done.html) == _between_blocks(whole), path
+        assert [h.id for h in done.toc] == [t["id"] for t in md.toc_tokens], path
+        assert [h.name for h in done.toc] == [t["name"] for t in md.toc_tokens], path
+        assert done.front.startswith("---\ntitle: "), path
+
+
+def test_finished_html_keeps_heading_anchors_and_the_title(corpus):
+    from generator.finish import finish
+
+    done = finish(_markdown_pages(corpus)[f"items/{GOOD_ITEM}.md"])
+    # The headings written in Markdown make the contents list (the page's own <h1> and the
+    # columns' <h2> are HTML the template wrote, as before).
+    assert [h.id for h in done.toc] == ["glance", "context", "perspectives", "provenance",
+                                        "questions", "record"]
+    assert [h.id for h in done.toc[3].children] == ["changes"]
+    assert '<h2 id="glance">' in done.html and 'href="#glance"' in done.html
+    assert {"top", "glance", "perspectives"} <= done.anchors
+    assert "---" not in done.html.split("\n", 1)[0]
+
+
+def test_a_heading_right_after_a_block_is_still_a_heading():
+    from generator.finish import finish
+
+    done = finish('---\ntitle: "T"\n---\n<div class="x"><p>a</p></div>\n## Next { #next }\n\n<p>b</p>')
+    assert '<h2 id="next">Next' in done.html and [h.id for h in done.toc] == ["next"]
+
+
+def test_finished_item_page_golden(corpus):
+    """The finished HTML of the golden item page (PARALLAX_UPDATE_GOLDEN=1 to accept a change)."""
+    from generator.finish import finish
+
+    html = finish(_pages(corpus)[f"items/{GOOD_ITEM}.md"]).html
+    path = GOLDEN / "item.html"
+    if UPDATE:
+        path.write_text(html, encoding="utf-8")
+    assert html == path.read_text(encoding="utf-8")
