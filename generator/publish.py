@@ -17,7 +17,8 @@ from . import render
 from .finish import Heading, Markdown, finish
 from .problems import Problem, has_errors
 from .public import shown
-from .render import SiteText, data_files, record_files
+from .sitepaths import record_files
+from .view import SiteText
 
 
 @dataclass(frozen=True)
@@ -91,4 +92,14 @@ def publish(digest, problems: list[Problem], settings: Settings) -> Publication:
             out.files.append((path, text))
     out.files += list(data_files(digest).items())
     out.copies = record_files(digest)
+    return out
+
+
+def data_files(digest) -> dict[str, str]:
+    """The non-page files the site serves: the dataset, its schema, the feeds (the records
+    themselves are served from their files). Their names are ``sitepaths.data_file_names()``."""
+    from .export import feeds, files
+
+    out = {f"data/{name}": text for name, text in files(digest).items()}
+    out.update(feeds(digest))
     return out

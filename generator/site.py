@@ -31,7 +31,8 @@ from mkdocs.structure.toc import get_toc
 from .cache import Cache, open_cache
 from .finish import Markdown
 from .publish import Page, Settings, gather, publish
-from .render import SiteText, output_path
+from .sitepaths import output_path
+from .view import SiteText
 from .sitedir import make_private_dir, sweep, write_file
 
 log = logging.getLogger("mkdocs.plugins.parallax")

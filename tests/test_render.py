@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
+from generator import render, templating, view
+from generator import text as textmod
 from generator.load import load_content
 
 from conftest import PARALLAX, ROOT, active_parts, tree
@@ -79,13 +80,13 @@ def test_render_and_export_are_byte_identical_across_processes(tmp_path):
     "[x](data:text/html;base64,PHNjcmlwdD4=)", "<svg onload=alert(1)>", "[x](jav&#x61;script:1)",
 ])
 def test_markdown_fields_are_inert(text):
-    out = str(render.markdown_html(text))
+    out = str(textmod.markdown_html(text))
     assert active_parts(out) == []
     assert all(tag not in out for tag in ("<img", "<svg", "<script"))
 
 
 def test_markdown_keeps_the_safe_subset():
-    out = str(render.markdown_html("*a* **b** [c](https://example.org/x)\n\n- d\n- e"))
+    out = str(textmod.markdown_html("*a* **b** [c](https://example.org/x)\n\n- d\n- e"))
     assert "<em>a</em>" in out and "<strong>b</strong>" in out
     assert '<a href="https://example.org/x" rel="noopener noreferrer nofollow">c</a>' in out
     assert "<ul>" in out and "<li>d</li>" in out
@@ -93,7 +94,7 @@ def test_markdown_keeps_the_safe_subset():
 
 
 def test_raw_html_in_markdown_is_shown_as_text():
-    out = str(render.markdown_html("Use <b>bold</b> & more"))
+    out = str(textmod.markdown_html("Use <b>bold</b> & more"))
     assert "&lt;b&gt;bold&lt;/b&gt;" in out and "&amp; more" in out
 
 
@@ -103,7 +104,7 @@ def test_raw_html_in_markdown_is_shown_as_text():
     ("ftp://example.org/x", False), ("https:///x", False),
 ])
 def test_safe_url(url, ok):
-    assert (render.safe_url(url) is not None) is ok
+    assert (textmod.safe_url(url) is not None) is ok
 
 
 def test_relative_links():
@@ -122,7 +123,7 @@ def test_highlight_marks_framing_and_lexicon_terms():
     from generator.lexicon import compile_term
     from generator.models import Framing
 
-    out = str(render.highlight("A puppet <b> met.\n\nA massacre.", [Framing(term="puppet", note="n<1")],
+    out = str(view.highlight("A puppet <b> met.\n\nA massacre.", [Framing(term="puppet", note="n<1")],
                                [compile_term("massacre", "massacr*")]))
     assert out.count('<mark class="parallax-term"') == 2
     assert "&lt;b&gt;" in out and "n&lt;1" in out and out.count("<p>") == 2
@@ -203,7 +204,7 @@ def test_codes_and_dates_in_words():
 def test_record_text_in_a_markdown_heading_stays_text(text):
     import markdown
 
-    out = markdown.markdown("## " + render.md_inline(text) + " { #h }",
+    out = markdown.markdown("## " + templating.md_inline(text) + " { #h }",
                             extensions=["attr_list", "toc"])
     assert active_parts(out) == [] and "<a" not in out and "<em" not in out and "<img" not in out
     assert out.startswith('<h2 id="h">')
