@@ -125,6 +125,17 @@ def word_diff(old: str, new: str) -> tuple[Markup, int, int]:
     return Markup(" ").join(parts), dropped, added
 
 
+def changed_phrases(old: str, new: str) -> tuple[list[str], list[str]]:
+    """The phrases ``new`` dropped from ``old`` and the ones it added, in reading order."""
+    a, b = old.split(), new.split()
+    dropped, added = [], []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            dropped += [" ".join(a[i1:i2])] if i2 > i1 else []
+            added += [" ".join(b[j1:j2])] if j2 > j1 else []
+    return dropped, added
+
+
 def change_summary(change: Change, outlets: dict) -> str:
     """One line for a change: which two links, and how many words."""
     def name(link):

@@ -35,6 +35,9 @@ def mkdocs_yml(title: str) -> str:
     return f"""# The site of this digest: `parallax build` (or `mkdocs build`) writes it into site/.
 site_name: {_q(title)}
 site_description: Balanced, sourced, classroom-ready context for one-sided sources.
+# Where the site will be published. Once set, every handout, answer key and activity prints the
+# record's full address (https://.../items/<id>/) rather than the path from the site's root.
+# site_url: https://example.org/your-digest/
 docs_dir: docs
 site_dir: site
 use_directory_urls: true

@@ -70,10 +70,17 @@ class Corpus:
         return {p.code for p in self.problems() if severity is None or p.severity == severity}
 
 
+def config_text() -> str:
+    """The repository's mkdocs.yml for a test digest: its site name is the bundled digest's
+    title, which no other digest's site may carry, so a neutral one stands in."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    return re.sub(r"(?m)^site_name: .*$", "site_name: Parallax digest", text, count=1)
+
+
 def site_config(project: Path) -> Path:
     """Copy mkdocs.yml and docs/ into ``project`` (which may exist); return its mkdocs.yml."""
     project.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "mkdocs.yml").write_text(config_text(), encoding="utf-8")
     shutil.copytree(ROOT / "docs", project / "docs")
     return project / "mkdocs.yml"
 

@@ -14,7 +14,7 @@ import pytest
 from generator import render, teach
 from generator.load import load_content
 
-from conftest import FIXTURES, ROOT, Corpus
+from conftest import FIXTURES, ROOT, Corpus, config_text
 from conftest import active_parts, parse
 
 KIT = FIXTURES / "kit"
@@ -241,6 +241,62 @@ def test_the_answer_key_gives_guidance_the_chain_and_the_framing_key(kit_corpus)
     assert "eviction notice" in big and "a timetable change" in big  # the whole framing key
 
 
+def test_an_answer_key_that_fits_is_not_cut(kit_corpus):
+    key = teach.fit_answers(_view(kit_corpus), kit_corpus_item(kit_corpus, SMALL))
+    assert key.cuts == () and key.more_questions == 0 and not key.guidance_cut
+    assert key.excerpt_limit is None and key.estimate <= teach.PAGE_LINES
+
+
+def test_the_answer_key_is_cut_by_its_rule_in_its_order_and_keeps_what_it_must(kit_corpus):
+    """A smaller page cuts more, in the rule's order; the handout's questions, every link of the
+    chain and every marked word stay; what is cut says where the rest is."""
+    view = _view(kit_corpus)
+
+    def long_guidance(d):
+        d["questions"] = [{"question": f"Question {n}?", "guidance": " ".join(
+            f"Sentence {n}.{k} of the guidance says what a good answer notices." for k in range(8))}
+            for n in range(1, 6)]
+    kit_corpus.edit_item(long_guidance, BIG)
+    view = _view(kit_corpus)
+    item = kit_corpus_item(kit_corpus, BIG)
+    roomy = teach.fit_answers(view, item, budget=500)
+    assert roomy.cuts == () and len(roomy.questions) == 5
+    order = ["questions", "what each link printed", "key notes", "link notes", "excerpt",
+             "what changed", "guidance", "link titles"]
+    last: tuple = ()
+    for budget in (120, 90, 70, 55, 45, 35):
+        key = teach.fit_answers(view, item, budget=budget)
+        assert [c for c in order if c in key.cuts] == list(key.cuts)  # the rule's order
+        assert set(last) <= set(key.cuts)  # a smaller page never cuts less
+        last = key.cuts
+        assert [q for q, _, on in key.questions if on] == [q.question for q in item.discussion[:3]]
+        assert len(key.chain) == len(item.provenance) and len(key.key) > 0
+        if key.estimate > budget:  # only once every cut is made
+            assert "link titles" in key.cuts
+    assert {"questions", "guidance", "excerpt"} <= set(last)
+    pages = _pages(kit_corpus)
+    fitted = teach.fit_answers(view, item)
+    assert fitted.more_questions == 2
+    text = _text(_main(pages[teach.kit_paths(BIG)["answers"]]))
+    assert "2 more questions for discussion, not on the handout" in text
+    assert "Question 4?" not in text and "Question 3?" in text
+    # The item's page has every question with its guidance in full.
+    item_page = pages[f"items/{BIG}.md"]
+    assert "Question 5?" in item_page and "Sentence 5.7 of the guidance" in item_page
+
+
+def test_the_answer_key_says_what_each_link_changed_from_the_one_it_drew_on(kit_corpus):
+    def attributed(d):
+        d["provenance"][1]["excerpt"] = "According to the ferry company, " + d["seed"]["excerpt"]
+    kit_corpus.edit_item(attributed, SMALL)
+    text = _text(_main(_pages(kit_corpus)[teach.kit_paths(SMALL)["answers"]]))
+    assert "From Coast Radio: dropped “According to the ferry company,”." in text
+    kit_corpus.edit_item(lambda d: d["provenance"][1].update(excerpt="Nothing alike at all."),
+                         SMALL)
+    text = _text(_main(_pages(kit_corpus)[teach.kit_paths(SMALL)["answers"]]))
+    assert "A different passage from Coast Radio's." in text
+
+
 def test_spot_the_framing_prints_the_excerpt_unmarked_with_an_empty_key(kit_corpus):
     main = _main(_pages(kit_corpus)[teach.kit_paths(BIG)["framing"]])
     assert list(main.iter("mark")) == []
@@ -289,8 +345,7 @@ def test_a_build_prints_mkdocs_site_url_on_the_handouts(tmp_path, monkeypatch, j
     project = tmp_path / "project"
     shutil.copytree(KIT, project)
     shutil.copytree(ROOT / "docs", project / "docs")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (project / "mkdocs.yml").write_text(config + "site_url: https://digest.example.org/\n",
+    (project / "mkdocs.yml").write_text(config_text() + "site_url: https://digest.example.org/\n",
                                         encoding="utf-8")
     build(project / "mkdocs.yml", project / "content", project / "site")
     page = (project / "site" / teach.kit_paths(SMALL)["handout"]).read_text(encoding="utf-8")
