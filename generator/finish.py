@@ -66,9 +66,16 @@ class Markdown:
     configs: str = json.dumps(EXTENSION_CONFIGS, sort_keys=True)  # JSON, to stay hashable
 
     @classmethod
-    def of(cls, extensions, configs) -> Markdown:
-        names = tuple(e for e in extensions if isinstance(e, str))
-        return cls(names, json.dumps(configs or {}, sort_keys=True, default=str))
+    def of(cls, extensions, configs) -> Markdown | None:
+        """The set-up MkDocs' configuration names, or None when it cannot be carried as plain
+        data (an extension given as an object, a setting that is a function): the generated
+        pages are then left to MkDocs' own Markdown."""
+        if not all(isinstance(e, str) for e in extensions):
+            return None
+        try:
+            return cls(tuple(extensions), json.dumps(configs or {}, sort_keys=True))
+        except (TypeError, ValueError):
+            return None
 
 
 @lru_cache(maxsize=4)

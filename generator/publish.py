@@ -29,7 +29,7 @@ class Settings:
     drafts: bool = False  # show draft and reviewed records under a banner
     strict: bool = False  # warnings refuse the build too
     site: SiteText = SiteText()
-    markdown: Markdown = Markdown()
+    markdown: Markdown | None = Markdown()  # None: MkDocs converts the pages' Markdown
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,11 @@ class Publication:
     items: int = 0
 
 
-def page(path: str, text: str, setup: Markdown = Markdown()) -> Page:
-    """A generated page's Markdown as a ``Page`` of finished HTML."""
+def page(path: str, text: str, setup: Markdown | None = Markdown()) -> Page:
+    """A generated page's Markdown as a ``Page`` of finished HTML (or, without a Markdown
+    set-up, as Markdown for MkDocs)."""
+    if setup is None:
+        return Page(path, "", markdown=text)
     done = finish(text, setup)
     return Page(path, done.front, done.html, done.toc, done.anchors)
 

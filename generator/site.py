@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -80,8 +81,6 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             self.pages_dir = None
 
     def on_config(self, config):
-        import os
-
         root = Path(config.config_file_path or ".").parent
         self.content = (root / self.config.content).resolve()
         # One rule everywhere: the digest project is the folder holding the content folder, and
@@ -109,15 +108,14 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                             Markdown.of(config.markdown_extensions, config.mdx_configs))
         digest, problems = gather(self.content, self.project_root, self.cache,
                                   memo=self.records if serving else None)
+        if self.show is not None:  # `parallax build` prints problems its own way
+            self.show(problems)
+        else:
+            _log(problems, self.config.strict)
         try:
             result = publish(digest, problems, settings)
         except RuntimeError as exc:  # a page the renderer could not make: say which
             raise PluginError(str(exc)) from exc
-        del digest
-        if self.show is not None:  # `parallax build` prints problems its own way
-            self.show(result.problems)
-        else:
-            _log(result.problems, self.config.strict)
         if result.refused:
             raise PluginError(REFUSED)
         self.item_count = result.items

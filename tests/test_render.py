@@ -324,3 +324,19 @@ def test_finished_item_page_golden(corpus):
     if UPDATE:
         path.write_text(html, encoding="utf-8")
     assert html == path.read_text(encoding="utf-8")
+
+
+def test_a_markdown_setup_that_is_not_plain_data_leaves_the_pages_to_mkdocs():
+    """An extension given as an object, or a setting that is a function, cannot be carried to
+    the generator: its pages then go to MkDocs as Markdown, converted the way MkDocs would."""
+    import markdown
+
+    from generator.finish import Markdown
+    from generator.publish import page
+
+    assert Markdown.of(["toc", "attr_list"], {"toc": {"permalink": True}}) is not None
+    assert Markdown.of([markdown.extensions.Extension()], {}) is None
+    assert Markdown.of(["toc"], {"toc": {"slugify": lambda text, sep: text}}) is None
+    text = '---\ntitle: "T"\n---\n# T\n\n<p>x</p>\n'
+    assert page("a.md", text, None).html is None and page("a.md", text, None).markdown == text
+    assert page("a.md", text).html.startswith('<h1 id="t">T')
