@@ -33,6 +33,9 @@ _TOKEN = "parallax-raw-block-{}"
 # Python-Markdown ends a raw block with a blank line, unless it ends the page.
 _PLACED = re.compile(r"<p>parallax-raw-block-(\d+)</p>(\n?)")
 # An id the page can be linked to: any element's id, or an <a>'s name (as MkDocs counts them).
+_EXCLUDE_MARK = ' data-search-exclude="true"'
+_EXCLUDED = re.compile(r'<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*? data-search-exclude="true"[^<>]*>')
+_TAGS: dict[str, re.Pattern] = {}
 _ANCHOR = re.compile(r'<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?\s(id|name)="([^"<>]*)"')
 
 
@@ -55,6 +58,7 @@ class Finished:
     html: str
     toc: tuple[Heading, ...] = ()
     anchors: frozenset[str] = field(default_factory=frozenset)
+    search: str | None = None  # the page without what it keeps out of search (None: all of it)
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,8 @@ def finish(text: str, setup: Markdown = Markdown()) -> Finished:
     page = _PLACED.sub(place, converted)
     if next(seen, None) is not None:
         raise ValueError("a raw HTML block of a generated page was lost")
-    return Finished(front, page, toc, anchors(page))
+    shown, search = search_parts(page)
+    return Finished(front, shown, toc, anchors(shown), search)
 
 
 def _normalized(body: str) -> str:
@@ -138,9 +143,38 @@ def _normalized(body: str) -> str:
 
 def _whole(front: str, body: str, md: markdown.Markdown) -> Finished:
     md.reset()
-    page = md.convert(body)
-    return Finished(front, page, tuple(_heading(t) for t in getattr(md, "toc_tokens", [])),
-                    anchors(page))
+    shown, search = search_parts(md.convert(body))
+    return Finished(front, shown, tuple(_heading(t) for t in getattr(md, "toc_tokens", [])),
+                    anchors(shown), search)
+
+
+def search_parts(page: str) -> tuple[str, str | None]:
+    """(the page as readers get it, the page as search indexes it). A template marks what
+    search leaves out with ``data-search-exclude="true"`` (Material's attribute): readers get
+    the page without the marks, search the page without the marked elements, so the search
+    index never has to read them (on an item page, most of its HTML)."""
+    if _EXCLUDE_MARK not in page:
+        return page, None
+    kept, pos = [], 0
+    for m in _EXCLUDED.finditer(page):
+        if m.start() < pos:  # inside an element already left out
+            continue
+        kept.append(page[pos:m.start()])
+        pos = _element_end(page, m.end(), m.group(1).lower())
+    kept.append(page[pos:])
+    return page.replace(_EXCLUDE_MARK, ""), "".join(kept).replace(_EXCLUDE_MARK, "")
+
+
+def _element_end(page: str, start: int, tag: str) -> int:
+    """Where the element whose start tag ends at ``start`` ends (the generator's HTML is well
+    formed: its elements close in order)."""
+    depth = 1
+    pattern = _TAGS.get(tag) or _TAGS.setdefault(tag, re.compile(rf"<(/?){tag}\b[^<>]*>", re.I))
+    for m in pattern.finditer(page, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    raise ValueError(f"an element <{tag}> left out of search is not closed")
 
 
 def anchors(page: str) -> frozenset[str]:

@@ -43,6 +43,7 @@ class Page:
     toc: tuple[Heading, ...] = ()
     anchors: frozenset[str] = frozenset()
     markdown: str = ""
+    search: str | None = None  # what search indexes, where the page keeps some of it out
 
     def placeholder(self) -> str:
         """What MkDocs reads for this page: the front matter, and a digest of the HTML, so
@@ -69,7 +70,7 @@ def page(path: str, text: str, setup: Markdown | None = Markdown()) -> Page:
     if setup is None:
         return Page(path, "", markdown=text)
     done = finish(text, setup)
-    return Page(path, done.front, done.html, done.toc, done.anchors)
+    return Page(path, done.front, done.html, done.toc, done.anchors, search=done.search)
 
 
 def gather(content: Path, project_root: Path, cache, memo: dict | None = None):

@@ -25,7 +25,7 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, MkDocsException, PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
@@ -67,6 +67,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.written: dict[str, bytes] = {}  # serve: the digest of each kept file's text
         self.show = None  # a callable given the problems, instead of logging them
         self.finished: dict[str, Page] = {}  # src path -> page whose HTML MkDocs has not shown
+        self.searched: dict[str, str] = {}  # src path -> the page's HTML while search reads it
         self.item_count = 0  # items in the last build
         self.failure = None  # what stopped the last build
         self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
@@ -164,14 +165,36 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             return html
         page.toc = get_toc([_token(h) for h in done.toc])
         page.present_anchor_ids = set(done.anchors)
+        if done.search is not None:
+            self.searched[page.file.src_uri] = done.search
         return done.html
 
+    # The search plugin indexes page.content in on_page_context (priority 0). For a page that
+    # keeps parts out of search, it is given the page without them, so that it does not parse
+    # what it would skip (most of an item page), and the page is given back right after.
+    @event_priority(50)
+    def _show_search_its_part(self, context, page, config, nav):
+        search = self.searched.get(page.file.src_uri)
+        if search is not None:
+            self.searched[page.file.src_uri] = page.content
+            page.content = search
+        return context
+
+    @event_priority(-50)
+    def _give_the_page_back(self, context, page, config, nav):
+        shown = self.searched.pop(page.file.src_uri, None)
+        if shown is not None:
+            page.content = shown
+        return context
+
+    on_page_context = CombinedEvent(_show_search_its_part, _give_the_page_back)
+
     def on_post_build(self, config):
-        self.finished = {}
+        self.finished, self.searched = {}, {}
 
     def on_build_error(self, error):
         self.failure = error  # `parallax build` shows it (MkDocs says only "Aborted")
-        self.finished = {}
+        self.finished, self.searched = {}, {}
 
 
 def _token(heading) -> dict:

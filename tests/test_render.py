@@ -280,7 +280,7 @@ def test_finished_html_is_what_python_markdown_makes_of_the_page(corpus):
     table of contents as Python-Markdown converting the whole page, with MkDocs' extensions."""
     import markdown
 
-    from generator.finish import EXTENSION_CONFIGS, EXTENSIONS, finish, split_front
+    from generator.finish import EXTENSION_CONFIGS, EXTENSIONS, finish, search_parts, split_front
 
     pages = _markdown_pages(corpus)
     assert len(pages) > 20
@@ -288,7 +288,7 @@ def test_finished_html_is_what_python_markdown_makes_of_the_page(corpus):
         md = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS)
         whole = md.convert(split_front(text)[1])
         done = finish(text)
-        assert _between_blocks(done.html) == _between_blocks(whole), path
+        assert _between_blocks(done.html) == _between_blocks(search_parts(whole)[0]), path
         assert [h.id for h in done.toc] == [t["id"] for t in md.toc_tokens], path
         assert [h.name for h in done.toc] == [t["name"] for t in md.toc_tokens], path
         assert done.front.startswith("---\ntitle: "), path
@@ -340,3 +340,15 @@ def test_a_markdown_setup_that_is_not_plain_data_leaves_the_pages_to_mkdocs():
     text = '---\ntitle: "T"\n---\n# T\n\n<p>x</p>\n'
     assert page("a.md", text, None).html is None and page("a.md", text, None).markdown == text
     assert page("a.md", text).html.startswith('<h1 id="t">T')
+
+
+def test_search_parts_leave_out_the_marked_elements_and_the_marks():
+    from generator.finish import search_parts
+
+    page = ('<h2 id="a">A</h2><p>kept</p><details class="x" data-search-exclude="true"><summary>'
+            's</summary><details><p>inner</p></details><p>gone</p></details><p>after</p>'
+            '<div data-search-exclude="true"><div><p>deep</p></div></div><ul><li>end</li></ul>')
+    shown, search = search_parts(page)
+    assert shown == page.replace(' data-search-exclude="true"', "")
+    assert search == '<h2 id="a">A</h2><p>kept</p><p>after</p><ul><li>end</li></ul>'
+    assert search_parts("<p>nothing marked</p>") == ("<p>nothing marked</p>", None)
