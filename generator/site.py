@@ -6,7 +6,8 @@ page, data file and record file; the content's problems as log records (or hande
 ``parallax build``), and a refused build when they include errors. Nothing is ever written into
 ``content/``. A generated page reaches MkDocs as its front matter and a placeholder; the plugin
 gives MkDocs the page's finished HTML and table of contents when MkDocs converts it, so that
-MkDocs' Markdown runs only on the hand-written pages of ``docs/``.
+MkDocs' Markdown runs only on the hand-written pages of ``docs/``, and shows the search plugin
+only the part of a page that search indexes.
 
 Under ``mkdocs serve`` records are parsed again only when their file changed, and the generated
 files are kept in a folder of the plugin's own, rewritten only when their text changes, so that
@@ -32,9 +33,9 @@ from mkdocs.structure.toc import get_toc
 from .cache import Cache, open_cache
 from .finish import Markdown
 from .publish import Page, Settings, gather, publish
+from .sitedir import make_private_dir, sweep, write_file
 from .sitepaths import output_path
 from .view import SiteText
-from .sitedir import make_private_dir, sweep, write_file
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
