@@ -71,7 +71,7 @@ def code_key() -> str:
     """The Parallax version and the generator's own source: a new version, or any edit to the
     code, makes every kept result stale."""
     h = hashlib.sha256(f"parallax {__version__} format {FORMAT}\n".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 

@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from .problems import Problem, has_errors
-from .seedformats import ALIASES, PARSERS, format_name
+from .seedformats import ALIASES, PARSERS
 
 FORMATS = sorted({*PARSERS, *ALIASES})
 
@@ -127,30 +127,30 @@ def ingest(seeds: tuple[Path, ...], content: Path, fmt: str | None, dry_run: boo
     Seeds may be plain-text digests, saved HTML listing pages, RSS or Atom feeds, or Markdown
     with one `##` headline per item."""
     from . import ingest as ing
-    from .load import load_content
-    from .prefill import Prefill
 
-    root = _project_root(content)
-    digest, _ = load_content(content, root) if content.is_dir() else (None, [])
-    prefill = Prefill(digest) if digest is not None else None
-    ledger, problems = ing.survey(content, root)
     interactive = _interactive()
-    plans = []
-    with _progress(list(seeds), "Reading seeds", interactive) as bar:
-        for seed in bar:
-            plans.append(ing.plan_seed(seed, ledger, format_name(fmt) if fmt else None, prefill))
-            if not interactive:
-                click.echo(_seed_line(seed, plans[-1], dry_run))
-    result = ing.combine(plans, problems)
-    problems = result.problems + _write(result, dry_run, interactive, content)
-    problems += [Problem(str(a.path), 1, "ingest-conflict", a.message)
-                 for a in result.actions if a.kind == "conflict"]
-    _show(sorted(problems), content=content)
+    result = ing.run(
+        list(seeds), content, fmt, dry_run,
+        progress=lambda items, label: _progress(items, label, interactive),
+        on_seed=None if interactive else lambda seed, plan: click.echo(_seed_line(seed, plan, dry_run)),
+        on_record=None if interactive else lambda action: click.echo(f"created: {action.path}"))
+    if dry_run:
+        for a in result.plan.actions:
+            click.echo(f"{'would create' if a.kind == 'create' else a.kind}: {a.path}")
+        for file in result.listed:
+            click.echo(f"would list in {result.listing}: {file}")
+    else:
+        if result.schema is not None:
+            click.echo("wrote the JSON Schema the drafts name into "
+                       f"{os.path.relpath(result.schema)}", err=True)
+        if result.listed:
+            click.echo(f"listed in {result.listing}: " + ", ".join(result.listed), err=True)
+    _show(list(result.problems), content=content)
     verb = "would be " if dry_run else ""
     click.echo(f"{result.count('create')} {verb}created, {result.count('unchanged')} unchanged, "
                f"{result.count('conflict')} in conflict, "
-               f"{sum(p.severity == 'error' for p in result.problems)} errors", err=True)
-    sys.exit(1 if result.count("conflict") or has_errors(problems) else 0)
+               f"{sum(p.severity == 'error' for p in result.plan.problems)} errors", err=True)
+    sys.exit(1 if result.failed else 0)
 
 
 def _interactive() -> bool:
@@ -171,43 +171,6 @@ def _seed_line(seed: Path, plan, dry_run: bool) -> str:
     create = "to create" if dry_run else "new"
     return (f"{seed}: read as {plan.format}: {plan.count('create')} {create}, "
             f"{plan.count('unchanged')} unchanged, {plan.count('conflict')} in conflict")
-
-
-def _write(result, dry_run: bool, interactive: bool, content: Path) -> list[Problem]:
-    """Carry out the plan (or, with --dry-run, list it); problems met while writing."""
-    from . import ingest as ing
-
-    listing = content / "digest.yaml"
-    if dry_run:
-        for a in result.actions:
-            click.echo(f"{'would create' if a.kind == 'create' else a.kind}: {a.path}")
-        if listing.is_file():
-            for entry in result.seed_entries:
-                click.echo(f"would list in {listing}: {entry['file']}")
-        return []
-    for copy in result.copies:
-        ing.copy_seed(copy)
-    problems = []
-    creates = [a for a in result.actions if a.kind == "create"]
-    with _progress(creates, "Writing records", interactive) as bar:
-        for action in bar:
-            if not ing.write_record(action):
-                problems.append(Problem(str(action.path), 1, "ingest-exists",
-                                        "the record appeared while ingest ran; it is left as it is"))
-            elif not interactive:
-                click.echo(f"created: {action.path}")
-    schema = content.resolve().parent / "schema"
-    if creates and not schema.exists():  # the drafts' `$schema` line points there
-        from .schema import write_schemas
-
-        write_schemas(schema)
-        click.echo(f"wrote the JSON Schema the drafts name into {os.path.relpath(schema)}", err=True)
-    if problem := ing.add_seed_entries(listing, result.seed_entries):
-        problems.append(problem)
-    elif listing.is_file() and result.seed_entries:
-        click.echo(f"listed in {listing}: "
-                   + ", ".join(e["file"] for e in result.seed_entries), err=True)
-    return problems
 
 
 @main.command()
@@ -389,7 +352,7 @@ def status_command(content: Path, fmt: str):
     on the checks page. Starting points: quoted phrases and named people in the excerpt (search
     strings for the original report), and the parties with no sourced position yet. Exits 0."""
     from .load import load_content
-    from .status import status
+    from .status import report, status, summary
 
     if not content.is_dir():
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
@@ -402,21 +365,6 @@ def status_command(content: Path, fmt: str):
                               indent=2, ensure_ascii=False))
         return
     _show(unreadable)
-    prefix = Path(content).parent
-    for r in records:
-        path = r.path if prefix == Path(".") or prefix.is_absolute() else (prefix / r.path).as_posix()
-        click.echo(f"{path}: {r.status}" + (", ready to publish" if r.ready and r.status != "published" else ""))
-        if r.done:
-            click.echo("  done: " + ", ".join(r.done))
-        for group, lines in r.missing.items():
-            click.echo(f"  missing ({group}):")
-            for line in lines:
-                click.echo(f"    {line}")
-        if r.search:
-            click.echo("  search for the original: " + " | ".join(r.search))
-        for name, lacks in r.parties:
-            click.echo(f"  {name}: {lacks}")
-    counts = {s: sum(r.status == s for r in records) for s in ("draft", "reviewed", "published")}
-    ready = sum(r.ready and r.status != "published" for r in records)
-    click.echo(f"{len(records)} records: {counts['published']} published, {counts['reviewed']} "
-               f"reviewed, {counts['draft']} drafts; {ready} ready to publish", err=True)
+    for line in report(records, Path(content).parent):
+        click.echo(line)
+    click.echo(summary(records), err=True)

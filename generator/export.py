@@ -12,7 +12,7 @@ import io
 import json
 from xml.sax.saxutils import escape as xml_escape
 
-from .load import Digest
+from .models import Digest
 from .models import Item
 from .schema import dumps as schema_dumps
 from .schema import schemas

@@ -7,59 +7,19 @@ first so that every page is consistent); one bad file or entry never hides the o
 from __future__ import annotations
 
 import os
-
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
 
 from pydantic import ValidationError
 
-from . import yamlio
-from .models import REGISTRIES, REGISTRY_LIMITS, Actor, DigestInfo, GlossaryEntry, Item, LexiconEntry, Outlet, Stakeholder, TimelineEvent
-from .problems import Problem
+from . import textfile, yamlio
+from .models import (REGISTRIES, REGISTRY_LIMITS, Actor, Digest, DigestInfo, GlossaryEntry, Item,
+                     LexiconEntry, Located, Outlet, SeedText, Stakeholder, TimelineEvent)
+from .problems import Problem, ProblemError, display_path
 
-T = TypeVar("T")
 MAX_ITEMS = 200_000
 
 
-@dataclass(frozen=True)
-class Located(Generic[T]):
-    """A validated record and where it came from, so checks can name the line."""
-
-    value: T
-    path: str
-    doc: yamlio.Document
-    base: tuple = ()
-
-    def line(self, *loc) -> int:
-        return self.doc.line(self.base + tuple(loc))
-
-
-@dataclass(frozen=True)
-class Digest:
-    """Everything in a content folder, validated."""
-
-    root: Path
-    items: tuple = ()
-    outlets: tuple = ()
-    actors: tuple = ()
-    stakeholders: tuple = ()
-    glossary: tuple = ()
-    timeline: tuple = ()
-    lexicon: tuple = ()
-    info: Located | None = None  # content/digest.yaml, where there is one
-    research: str = ""  # content/research.md: how this digest was researched (Markdown)
-    project_root: Path = field(default=Path("."))
-
-    def by_id(self, registry: str) -> dict:
-        return {e.value.id: e for e in getattr(self, registry)}
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+_rel = display_path
 
 
 def _short(name: str, limit: int = 60) -> str:
@@ -237,21 +197,48 @@ MAX_RESEARCH = 50_000
 
 def load_research(path: Path, display: str, root: Path) -> tuple[str, list[Problem]]:
     """``research.md``: the digest's own account of how it was researched (optional)."""
-    from .seedformats import SeedError, read_text
-
     if not path.exists():
         return "", []
     if not _inside(path, root):
         return "", [Problem(display, 1, "path-outside",
                             "this file is a link to a place outside the content folder; copy it in")]
     try:
-        text = read_text(path)
-    except SeedError as exc:
+        text = textfile.read_seed(path)
+    except ProblemError as exc:
         return "", [Problem(display, exc.line, "schema", exc.message.replace("seed", "file"))]
     if len(text) > MAX_RESEARCH:
         return "", [Problem(display, 1, "schema", f"research.md is {len(text):,} characters, "
                             f"over the {MAX_RESEARCH:,} limit; shorten it")]
     return text, []
+
+
+def load_seeds(items, project_root: Path, cache: dict | None = None) -> dict[str, SeedText]:
+    """The seed files ``items`` point into, read as ingest reads them, by the name the records
+    give. A name that leads outside the project's ``seeds/`` folder is not read."""
+    seeds_dir = (project_root / "seeds").resolve()
+    seeds: dict[str, SeedText] = {}
+    for e in items:
+        rel = e.value.seed.file
+        if rel in seeds:
+            continue
+        name = Path(rel)
+        path = project_root / name
+        try:
+            outside = name.is_absolute() or ".." in name.parts \
+                or not path.resolve().is_relative_to(seeds_dir)
+        except (OSError, RuntimeError):  # a loop of links: nothing can be read there
+            seeds[rel] = SeedText()
+            continue
+        seeds[rel] = SeedText(outside=True) if outside else \
+            SeedText(_cached(cache, path, lambda path=path: _read_seed(path)))
+    return seeds
+
+
+def _read_seed(path: Path) -> str | None:
+    try:
+        return textfile.read_seed(path)
+    except ProblemError:
+        return None
 
 
 def _cached(cache: dict | None, path: Path, read):
@@ -318,12 +305,13 @@ def load_content(root: Path, project_root: Path | None = None, cache: dict | Non
         problems += found
         if located is not None:
             items.append(located)
+    seeds = load_seeds(items, project_root, cache)
     if cache is not None:  # forget removed files
         for gone in set(cache) - set(paths) - {root / f"{n}.yaml" for n in (*REGISTRIES, "digest")} \
-                - {root / "research.md"}:
+                - {root / "research.md"} - {project_root / rel for rel in seeds}:
             del cache[gone]
     digest = Digest(root=root, items=tuple(items), project_root=project_root, info=info,
-                    research=research, **registries)
+                    research=research, seeds=seeds, **registries)
     return digest, problems
 
 

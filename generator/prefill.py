@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import lexicon as lex
-from .load import Digest
+from .models import Digest, precision_of, valid_date
 
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -50,13 +50,11 @@ def find_date(text: str) -> tuple[str, str] | None:
     for regex, parts in _DATE_PATTERNS:
         for m in regex.finditer(text):
             y, mo, d = parts(m)
-            try:
-                day = dt.date(int(y), int(mo), int(d or 1))
-            except ValueError:
+            value = f"{y}-{mo}-{d}" if d else f"{y}-{mo}"
+            # A date to come is a plan or a typo, not when the item happened.
+            if not valid_date(value) or value > dt.date.today().isoformat()[:len(value)]:
                 continue
-            if day > dt.date.today():  # a plan or a typo, not when the item happened
-                continue
-            return (f"{y}-{mo}-{d}" if d else f"{y}-{mo}"), m.group(0)
+            return value, m.group(0)
     return None
 
 
@@ -131,7 +129,7 @@ def _item_date(item) -> dict | None:
     for where, text in (("excerpt", item.excerpt), ("headline", item.title)):
         if found := find_date(text):
             value, words = found
-            return {"value": value, "precision": "day" if len(value) == 10 else "month",
+            return {"value": value, "precision": precision_of(value),
                     "basis": f"proposed by ingest from the words {words!r} in the {where}; "
                              "not checked"}
     return None

@@ -6,9 +6,19 @@ file's name catches it and reports the ``Problem``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning", "info"]
+
+
+def display_path(path: PurePath, root: PurePath) -> str:
+    """How a problem names ``path``: relative to ``root`` (the project) when it lies inside it,
+    else as given. No file is looked at."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @dataclass(frozen=True, order=True)

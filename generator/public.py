@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .load import Digest
+from .models import Digest
 from .models import Item
 
 # Only a published record is public. A draft is unresearched; a reviewed record waits for its

@@ -13,7 +13,7 @@ import re
 from typing import Callable
 
 from .jsonld import json_ld
-from .load import Digest, Located
+from .models import Digest, Located
 from .sitepaths import PAGE_SIZE, RECORD_PAGES, item_path, page_url, paginate, relative
 from .templating import Page, environment, render_page, title_meta
 from .view import SiteText, View, display_title, first_sentence, timeline_rows

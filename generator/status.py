@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterator
 
 from .check import CHECKS, placeholder, run_checks
-from .load import Digest
+from .models import Digest
 from .public import is_public
 
 GROUP_OF = {c.code: c.group for c in CHECKS}
@@ -127,3 +129,30 @@ def status(digest: Digest) -> list[RecordStatus]:
                                 [] if located else search_strings(item.seed.excerpt, names),
                                 _parties(digest, item)))
     return out
+
+
+def report(records: list[RecordStatus], prefix: Path = Path(".")) -> Iterator[str]:
+    """``parallax status``'s text, a line at a time; record paths as the user named the project
+    (``prefix``, the folder that holds the content folder)."""
+    for r in records:
+        path = r.path if prefix == Path(".") or prefix.is_absolute() \
+            or Path(r.path).is_relative_to(prefix) else (prefix / r.path).as_posix()
+        yield f"{path}: {r.status}" + (", ready to publish" if r.ready and r.status != "published" else "")
+        if r.done:
+            yield "  done: " + ", ".join(r.done)
+        for group, lines in r.missing.items():
+            yield f"  missing ({group}):"
+            for line in lines:
+                yield f"    {line}"
+        if r.search:
+            yield "  search for the original: " + " | ".join(r.search)
+        for name, lacks in r.parties:
+            yield f"  {name}: {lacks}"
+
+
+def summary(records: list[RecordStatus]) -> str:
+    """The closing line: how many records of each status, and how many are ready to publish."""
+    counts = {s: sum(r.status == s for r in records) for s in ("draft", "reviewed", "published")}
+    ready = sum(r.ready and r.status != "published" for r in records)
+    return (f"{len(records)} records: {counts['published']} published, {counts['reviewed']} "
+            f"reviewed, {counts['draft']} drafts; {ready} ready to publish")

@@ -13,6 +13,9 @@ import stat
 from pathlib import Path
 
 from .problems import ProblemError
+from .text import FORBIDDEN
+
+MAX_SEED_BYTES = 20_000_000
 
 
 def read_text(path: Path, noun: str, max_bytes: int) -> str:
@@ -45,6 +48,20 @@ def read_text(path: Path, noun: str, max_bytes: int) -> str:
         raise ProblemError(_line_of(raw, exc.start), f"{noun}-encoding",
                            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the {noun} as UTF-8"
                            ) from None
+
+
+def read_seed(path: Path) -> str:
+    """The text of a seed file, line endings made \\n, or ProblemError (not a file, too large,
+    binary, not UTF-8, empty, or holding a character a record cannot)."""
+    text = read_text(path, "seed", MAX_SEED_BYTES)
+    if not text.strip():
+        raise ProblemError(1, "seed-empty", "the seed is empty; nothing to ingest")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if (bad := FORBIDDEN.search(text)) is not None:
+        raise ProblemError(text.count("\n", 0, bad.start()) + 1, "seed-control",
+                           f"the seed contains the control character U+{ord(bad.group()):04X}; "
+                           "records cannot hold it: remove it, or check that this is a text file")
+    return text
 
 
 def _too_large(noun: str, max_bytes: int) -> ProblemError:

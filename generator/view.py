@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from . import lexicon as lex
-from .load import Digest
+from .models import Digest
 from .text import balanced_html, plain, safe_url
 
 

@@ -273,3 +273,113 @@ def test_guard_reads_registries_and_leaves_quotations_alone(corpus):
     corpus.edit_item(_set(["title"], "TODO: a headline as the seed printed it"))
     problems = [p for p in corpus.problems() if p.code == "editor-note"]
     assert [p.path for p in problems] == ["content/outlets.yaml"]
+
+
+# --- purity: the checks are a function of the digest and of the day they are given ---------
+
+def _no_io(monkeypatch):
+    """Make every way of reading a file, and the clock, fail loudly."""
+    import builtins
+    import datetime
+    import io
+    import os
+    import time
+    from pathlib import Path
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"the checks read a file or the clock: {args[:1]!r}")
+
+    class Date(datetime.date):
+        today = classmethod(refuse)
+
+    class DateTime(datetime.datetime):
+        today = now = utcnow = classmethod(refuse)
+
+    for owner, name in ((builtins, "open"), (io, "open"), (os, "open"), (os, "stat"),
+                        (os, "lstat"), (os, "scandir"), (os, "listdir"), (Path, "open"),
+                        (Path, "read_text"), (Path, "read_bytes"), (Path, "stat"),
+                        (Path, "resolve"), (Path, "exists"), (Path, "is_file"),
+                        (time, "time"), (time, "time_ns")):
+        monkeypatch.setattr(owner, name, refuse)
+    monkeypatch.setattr(datetime, "date", Date)
+    monkeypatch.setattr(datetime, "datetime", DateTime)
+
+
+def test_checks_read_no_file_and_no_clock(corpus, monkeypatch):
+    import generator.render  # noqa: F401  (imported ahead: importing a module reads files)
+
+    digest, problems = load_content(corpus.content, corpus.root)
+    expected = run_checks(digest, problems)
+    with monkeypatch.context() as patch:  # undone before pytest reports (which reads files)
+        _no_io(patch)
+        try:
+            found = run_checks(digest, problems), run_checks(digest, problems, today="2999-12-31")
+        except AssertionError as exc:
+            found = exc
+    assert found == (expected, expected)
+
+
+def test_checks_compare_excerpts_with_the_seed_text_loaded(corpus):
+    from dataclasses import replace
+
+    from generator.models import SeedText
+
+    digest, problems = load_content(corpus.content, corpus.root)
+    (item,) = [e for e in digest.items if e.value.id == "council-bulldozes-the-bike-lane-plan"]
+    seed = item.value.seed.file
+    assert digest.seeds[seed].text is not None
+    assert "seed" not in {p.code for p in run_checks(digest, problems)}
+    other = replace(digest, seeds={**digest.seeds, seed: SeedText("Another seed entirely.")})
+    assert any(p.code == "seed" and p.path == item.path for p in run_checks(other, problems))
+    gone = replace(digest, seeds={**digest.seeds, seed: SeedText(None)})
+    assert any(p.code == "seed" and "cannot be read" in p.message
+               for p in run_checks(gone, problems))
+
+
+def test_the_future_is_judged_from_the_day_given(corpus):
+    digest, problems = load_content(corpus.content, corpus.root)
+    assert not any(p.code == "date" for p in run_checks(digest, problems, today="2999-12-31"))
+    before = run_checks(digest, problems, today="1990-01-01")
+    assert any(p.code == "date" and "in the future" in p.message for p in before)
+
+
+def _module_imports(path, package: str) -> set[str]:
+    """The modules a file imports when it is imported (its top level; not under `if`)."""
+    import ast
+
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
+    return found
+
+
+def test_check_imports_nothing_that_reads_files():
+    """The check stage, and all it imports, can be imported without a module that reads files."""
+    from conftest import ROOT
+
+    readers = {"generator.textfile", "generator.yamlio", "generator.load", "generator.cache",
+               "generator.sitedir", "generator.site", "generator.pipeline", "os", "shutil",
+               "tempfile", "subprocess", "glob"}
+    seen, todo = set(), ["generator.check"]
+    while todo:
+        name = todo.pop()
+        path = ROOT / (name.replace(".", "/") + ".py")
+        package = name.rpartition(".")[0]
+        if not path.is_file():
+            path = ROOT / name.replace(".", "/") / "__init__.py"
+            package = name
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        imported = _module_imports(path, package)
+        assert not imported & readers, (name, imported & readers)
+        todo += [m for m in imported if m.startswith("generator")]
+    assert {"generator.check.core", "generator.models", "generator.seedformats"} <= seen

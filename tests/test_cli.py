@@ -138,3 +138,13 @@ def test_build_with_errors_shows_them_and_writes_nothing(tmp_path):
     assert "build refused: fix the errors above" in result.output
     assert "Traceback" not in result.output
     assert not (project / "site").exists()
+
+
+def test_status_names_each_record_once_as_it_can_be_opened(corpus, monkeypatch):
+    """Run from above the project, `status` gives each record's path from here, once."""
+    monkeypatch.chdir(corpus.root.parent)
+    result = run("status", "--content", f"{corpus.root.name}/content")
+    assert result.exit_code == 0, result.output
+    heads = [line.split(": ")[0] for line in result.output.splitlines() if ".yaml: " in line]
+    assert heads and all((corpus.root.parent / head).is_file() for head in heads)
+    assert f"{len(heads)} records:" in result.output

@@ -18,12 +18,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cli, seedformats, urls, yamlio
+from generator import cli, seedformats, textfile, urls, yamlio
 from generator import ingest as ing
 from generator.check import run_checks
 from generator.load import load_content
 from generator.prefill import Prefill, find_date
-from generator.seedformats import detect, parse_seed
+from generator.ingest import parse_seed
+from generator.seedformats import detect
 
 from conftest import DATA, FIXTURES, ROOT, tree
 
@@ -409,7 +410,7 @@ def test_bad_seed_gets_one_clear_problem(tmp_path, name):
 
 
 def test_too_large_seed(tmp_path, monkeypatch):
-    monkeypatch.setattr(seedformats, "MAX_SEED_BYTES", 100)
+    monkeypatch.setattr(textfile, "MAX_SEED_BYTES", 100)
     path = tmp_path / "big.txt"
     path.write_bytes(COUNCIL.read_bytes())
     doc, problems = parse_seed(path, "seeds/big.txt")
@@ -691,7 +692,7 @@ def test_a_record_that_appears_meanwhile_is_not_overwritten(proj):
     target = result.actions[0].path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("someone else's record\n")
-    written = ing.apply(result)
+    written = ing.apply(result).written
     assert target.read_text() == "someone else's record\n"
     assert len(written) == 3
 
@@ -799,3 +800,39 @@ def test_the_guide_covers_every_format_and_option():
     for word in (*seedformats.PARSERS, "--dry-run", "--format", "conflict", "parallax check",
                  "status: published", "seed-no-items"):
         assert word in guide, word
+
+
+@pytest.mark.parametrize("value", ["2011", "2011-04", "2011-04-18", "2012-02-29", "2011-02-29",
+                                   "2011-13", "2011-00", "2011-04-31", "٢٠١١-٠٤-١٨", "2011-4-18"])
+def test_seed_dates_follow_the_records_date_rule(value):
+    """Ingest proposes a date only where a record may hold it: one rule, in the models."""
+    from generator.models import ItemDate, precision_of, valid_date
+    from generator.prefill import find_date
+
+    try:
+        ItemDate.model_validate({"value": value, "precision": precision_of(value)})
+        loads = True
+    except Exception:
+        loads = False
+    assert valid_date(value) is loads
+    assert (seedformats.iso_date(value) == value) is loads
+    found = find_date(f"On {value} the council met.")
+    assert (found is not None and found[0] == value) is (loads and len(value) == 10)
+
+
+def test_run_is_the_whole_ingest_and_the_command_only_formats_it(proj):
+    """``ingest.run`` plans and writes; its Result is what the command reports."""
+    content = proj / "content"
+    dry = ing.run([COUNCIL], content, dry_run=True)
+    n = dry.count("create")
+    assert dry.dry_run and dry.written == () and n > 1
+    assert not any(a.path.exists() for a in dry.plan.actions)
+    heard = []
+    first = ing.run([COUNCIL], content, on_record=heard.append)
+    assert [a.path for a in first.written] == [a.path for a in heard]
+    assert len(first.written) == n and all(a.path.is_file() for a in first.written)
+    again = ing.run([COUNCIL], content)
+    assert again.written == () and again.count("unchanged") == n and not again.failed
+    cli_run = CliRunner().invoke(cli.main, ["ingest", str(COUNCIL), "--content", str(content)])
+    assert cli_run.exit_code == 0
+    assert f"0 created, {n} unchanged, 0 in conflict, 0 errors" in cli_run.output

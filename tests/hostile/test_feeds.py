@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import seedformats
+from generator import seedformats, textfile
 
 from conftest import PARALLAX, run_bounded
 
@@ -25,7 +25,7 @@ def _feed(n: int, atom: bool = False) -> str:
 def test_a_feed_over_the_limit_never_reaches_the_parser(monkeypatch, atom):
     import feedparser
 
-    monkeypatch.setattr(seedformats, "MAX_ITEMS", 20)
+    monkeypatch.setattr(seedformats.items, "MAX_ITEMS", 20)
     monkeypatch.setattr(feedparser, "parse", lambda *a, **k: pytest.fail("parsed"))
     with pytest.raises(seedformats.SeedError) as err:
         seedformats.read_items(_feed(21, atom), "feed")
@@ -34,7 +34,7 @@ def test_a_feed_over_the_limit_never_reaches_the_parser(monkeypatch, atom):
 
 
 def test_a_feed_at_the_limit_is_read(monkeypatch):
-    monkeypatch.setattr(seedformats, "MAX_ITEMS", 20)
+    monkeypatch.setattr(seedformats.items, "MAX_ITEMS", 20)
     title, items, _, _ = seedformats.read_items(_feed(20), "feed")
     assert len(items) == 20
 
@@ -46,7 +46,7 @@ def test_a_huge_feed_is_refused_in_bounded_memory(tmp_path):
     items = "<item><title>I</title></item>\n" * 600_000
     seed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>\n'
                     f"{items}</channel></rss>\n", encoding="utf-8")
-    assert seed.stat().st_size < seedformats.MAX_SEED_BYTES
+    assert seed.stat().st_size < textfile.MAX_SEED_BYTES
     result = run_bounded([*PARALLAX, "ingest", "seeds/huge.xml", "--content", "content"],
                          cwd=project, timeout=60, memory=600_000_000)
     assert result.returncode == 1 and "seed-too-many" in result.stdout + result.stderr, \

@@ -18,7 +18,8 @@ from mkdocs.utils.meta import get_data
 
 from generator import ingest, render, yamlio
 from generator import text as textmod
-from generator.load import Digest, Located, load_content
+from generator.load import load_content
+from generator.models import Digest, Located
 from generator.models import Item
 from generator.seedformats import _READ_MORE
 from generator.text import ALLOWED_TAGS

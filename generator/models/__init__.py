@@ -1,7 +1,8 @@
 """The record models: the one home of pydantic, and the precise form of ``RECORD.md``.
 
 Field names are a public interface. Every field carries its description; the JSON Schema
-(``parallax schema``) and the reference docs are generated from these classes.
+(``parallax schema``) and the reference docs are generated from these classes. The types of
+the loaded digest (``Digest``, ``Located``, ``SeedText``) are in ``models.digest``.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
+                      ValidationError, field_validator)
 
-from .urls import MAX_LENGTH as URL_MAX_LENGTH
+from ..urls import MAX_LENGTH as URL_MAX_LENGTH
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
@@ -37,6 +39,11 @@ def _calendar(value: str) -> str:
             raise ValueError(f"{value!r} is not a calendar date") from None
     return value
 
+def precision_of(value: str) -> str:
+    """The one precision rule: how precise an ISO date is (``day``, ``month`` or ``year``)."""
+    return {10: "day", 7: "month"}.get(len(value), "year")
+
+
 Slug = Annotated[str, Field(pattern=SLUG, max_length=120)]
 # Every date field of every record and registry is one of these two types (one rule).
 Date = Annotated[str, BeforeValidator(_ascii_digits), AfterValidator(_calendar),
@@ -44,6 +51,19 @@ Date = Annotated[str, BeforeValidator(_ascii_digits), AfterValidator(_calendar),
 MaybeDate = Annotated[str, BeforeValidator(_ascii_digits), AfterValidator(_calendar),
                       Field(pattern=ISO_DATE_OR_EMPTY,
                             description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or empty when unknown")]
+_DATE = TypeAdapter(Date)
+
+
+def valid_date(value: str) -> bool:
+    """Whether ``value`` passes the date rule above (for readers of seeds, which propose dates
+    and keep only those a record may hold)."""
+    try:
+        _DATE.validate_python(value)
+        return True
+    except ValidationError:
+        return False
+
+
 Text = Annotated[str, Field(max_length=20_000)]
 # Lists in one record are bounded, so that one record cannot grow a page (and the build) without
 # end: a page shows every entry of its record.
@@ -339,3 +359,7 @@ REGISTRIES: dict[str, type[Model]] = {
     "timeline": TimelineEvent,
     "lexicon": LexiconEntry,
 }
+
+
+# The loaded digest: what the load stage gives every later stage.
+from .digest import Digest, Located, SeedText  # noqa: E402

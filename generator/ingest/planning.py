@@ -1,44 +1,20 @@
-"""Stage: ingest. Input: seed files. Output: draft item records in ``content/items/``.
-
-Ingest parses each seed into items (``seedformats``), plans what to do with every item against
-the records already on disk and those planned so far (create, unchanged, conflict), and only
-then writes, atomically. A record that exists is never rewritten: a person may have edited it.
-When its excerpt no longer matches the seed, that is a conflict to resolve by hand, reported
-and left alone. A seed that cannot be read gets a problem and nothing is written for it.
-"""
+"""Ingest's plan: for every item of every seed, create it, leave it, or report a conflict."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+import contextlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from .. import textfile, yamlio
+from ..prefill import Prefill
+from ..problems import Problem, ProblemError
+from ..seedformats import SeedDoc, SeedItem, detect, format_name, page_address, read_items
+from .drafts import SCHEMA_REF, _invalid, draft_record, sha256, slugify
+from .seedlist import listed_seeds, seed_entry
 
-from . import __version__, yamlio
-from .models import Item
-from .prefill import Prefill
-from .problems import Problem
-from .seedformats import SeedDoc, SeedItem, parse_seed
 
-SCHEMA_REF = "../../schema/item.schema.json"
 ONE_ITEM_LONG = 1_500  # characters: a seed this long that gives one item probably holds more
-
-
-def slugify(text: str, limit: int = 80) -> str:
-    """An ASCII slug for ``text``; ids stay ASCII whatever the script of the headline."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    slug = slug[:limit].rstrip("-")
-    return slug or "item-" + hashlib.sha256(text.encode()).hexdigest()[:8]
-
-
-def sha256(text: str | bytes) -> str:
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -113,15 +89,6 @@ def survey(content: Path, project_root: Path) -> tuple[Ledger, list[Problem]]:
     return ledger, problems
 
 
-def listed_seeds(path: Path) -> set:
-    """The seed files ``digest.yaml`` lists (none when it is missing or cannot be read)."""
-    if not path.is_file():
-        return set()
-    doc, _ = yamlio.load(path, path.name)
-    seeds = doc.data.get("seeds") if doc and isinstance(doc.data, dict) else None
-    return {s.get("file") for s in seeds if isinstance(s, dict)} if isinstance(seeds, list) else set()
-
-
 def _display(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
@@ -129,66 +96,16 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-# --- the draft record -----------------------------------------------------------------------
-
-def _past(value: str) -> str:
-    """``value`` if it is not after today, else "": a date to come is not when an item happened."""
-    return value if value and value <= dt.date.today().isoformat()[: len(value)] else ""
-
-
-def _precision(value: str) -> str:
-    return {10: "day", 7: "month"}.get(len(value), "year")
-
-
-def _date(value: str, basis: str) -> dict:
-    return {"value": value, "precision": _precision(value), "basis": basis}
-
-
-def _seed_page(doc: SeedDoc, item: SeedItem) -> dict:
-    """The first provenance link: the item's own link when the seed gave one, else the page."""
-    if item.link:
-        return {"role": "seed-page", "outlet": "", "url": item.link, "title": item.title,
-                "date": item.date, "accessed": "", "status": "unverified",
-                "note": f"The item's own link in the seed file {doc.file}; not yet checked."}
-    note = (f"Item {item.position} of the seed file {doc.file}"
-            + (f" (page title: {doc.title!r})" if doc.title else "")
-            + "; the page's public address is not yet identified.")
-    return {"role": "seed-page", "outlet": "", "url": "", "title": doc.title, "date": "",
-            "accessed": "", "status": "unverified", "note": note}
-
-
-def draft_record(doc: SeedDoc, item: SeedItem, item_id: str, prefill: Prefill | None) -> dict:
-    """The draft record for one seed item: what the seed says, and nothing invented."""
-    item = replace(item, date=_past(item.date))
-    seed = {"file": doc.file, "format": doc.format, "position": item.position,
-            "excerpt": item.excerpt, "sha256": sha256(item.excerpt)}
-    if item.link:
-        seed["link"] = item.link
-    record = {"id": item_id, "title": item.title, "neutral_title": "", "status": "draft"}
-    if item.date:
-        record["date"] = _date(item.date, item.date_basis or "date given in the seed; not yet checked")
-    record["seed"] = seed
-    record["provenance"] = [_seed_page(doc, item)]
-    if prefill is not None:
-        record = prefill.apply(record, item, doc.title)
-    if "date" not in record and _past(doc.date):
-        record["date"] = _date(doc.date, doc.date_basis)
-    record.setdefault("summary", "")
-    record["prepared_by"] = f"parallax ingest {__version__}"
-    return {k: record[k] for k in Item.model_fields if k in record}
-
-
-def _invalid(record: dict) -> str:
-    """Why ``record`` would not load, or "" (a safety net: ingest never writes a broken record)."""
+def parse_seed(path: Path, rel: str, fmt: str | None = None) -> tuple[SeedDoc | None, list[Problem]]:
+    """Read and parse one seed; on any failure, no document and one problem naming the file."""
     try:
-        Item.model_validate(record)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-    return ""
+        text = textfile.read_seed(path)
+        fmt = format_name(fmt) if fmt else detect(text, path.suffix)
+        title, items, date, basis = read_items(text, fmt)
+        return SeedDoc(rel, title, fmt, tuple(items), date, basis, page_address(text, fmt)), []
+    except ProblemError as exc:
+        return None, [exc.problem(str(path))]
 
-
-# --- planning -------------------------------------------------------------------------------
 
 def seed_target(path: Path, project_root: Path) -> Path:
     """Where the seed is kept: itself when it is already under seeds/, else seeds/<name>."""
@@ -198,10 +115,23 @@ def seed_target(path: Path, project_root: Path) -> Path:
 
 
 def plan(seed_paths: list[Path], content: Path, project_root: Path, fmt: str | None = None,
-         prefill: Prefill | None = None) -> Plan:
-    """Decide, for every item of every seed, whether to create it, leave it, or report a conflict."""
+         prefill: Prefill | None = None, progress=None, on_seed=None) -> Plan:
+    """Decide, for every item of every seed, whether to create it, leave it, or report a conflict.
+
+    ``progress(items, label)``, where given, wraps the seeds as they are read (a progress bar:
+    a context manager that gives the items); ``on_seed(path, plan)`` hears each seed's plan."""
     ledger, problems = survey(content, project_root)
-    return combine([plan_seed(path, ledger, fmt, prefill) for path in seed_paths], problems)
+    plans = []
+    with (progress or _as_they_are)(list(seed_paths), "Reading seeds") as paths:
+        for path in paths:
+            plans.append(plan_seed(path, ledger, fmt, prefill))
+            if on_seed is not None:
+                on_seed(path, plans[-1])
+    return combine(plans, problems)
+
+
+def _as_they_are(items: list, label: str):
+    return contextlib.nullcontext(items)
 
 
 def combine(plans: list[Plan], problems: list[Problem]) -> Plan:
@@ -265,13 +195,6 @@ def plan_seed(path: Path, ledger: Ledger, fmt: str | None = None,
     return Plan(actions, problems, copies, doc.format, entries)
 
 
-def seed_entry(doc: SeedDoc, prefill: Prefill | None) -> dict:
-    """digest.yaml's `seeds` entry for a seed: what the page says of itself, nothing more."""
-    return {"file": doc.file, "title": doc.title,
-            "publisher": prefill.page_outlet(doc.title, doc.url) if prefill else "",
-            "url": doc.url, "accessed": "", "note": ""}
-
-
 def _name_clash(path: Path, target: Path, rel: str, digest: str, ledger: Ledger):
     """A problem when another seed already has this name; "" when this very seed was already
     planned in this run (nothing more to do); None when all is well."""
@@ -322,18 +245,6 @@ def _unique(slug: str, taken: set) -> str:
     return f"{slug}-{n}"
 
 
-# --- writing --------------------------------------------------------------------------------
-
-def copy_seed(copy: SeedCopy) -> bool:
-    """Keep a seed verbatim in seeds/ (atomically; an existing file is never replaced)."""
-    return yamlio.write_new(copy.target, copy.source.read_bytes())
-
-
-def write_record(action: Action) -> bool:
-    """Write one planned record. False (and nothing written) if the file exists by now."""
-    return action.kind == "create" and yamlio.write_new(action.path, action.text)
-
-
 def seed_outside(path: Path, project_root: Path) -> Problem | None:
     """A problem when a seed named inside seeds/ is a link to a file outside it."""
     seeds = project_root / "seeds"
@@ -342,76 +253,3 @@ def seed_outside(path: Path, project_root: Path) -> Problem | None:
         return Problem(str(path), 1, "seed-outside",
                        "this seed is a link to a file outside seeds/; copy the file in instead")
     return None
-
-
-def apply(result: Plan, content: Path | None = None) -> list[Action]:
-    """Copy the seeds, then write the records the plan creates; return the records written.
-    With ``content``, the new seeds are also listed in its digest.yaml (``add_seed_entries``).
-
-    Seeds go first so that a record never points at a seed that is not there."""
-    for copy in result.copies:
-        copy_seed(copy)
-    written = [a for a in result.actions if write_record(a)]
-    if content is not None:
-        add_seed_entries(content / "digest.yaml", result.seed_entries)
-    return written
-
-
-# --- digest.yaml's seeds ----------------------------------------------------------------------
-
-_SEEDS_KEY = re.compile(r"^seeds:[ \t]*(\[\s*\])?[ \t]*(#.*)?$")
-
-
-def add_seed_entries(path: Path, entries: list[dict]) -> Problem | None:
-    """Add ``entries`` to the `seeds` list of an existing digest.yaml, as text, so that every
-    comment and every entry a person wrote stays exactly as it was; entries already listed are
-    never rewritten. A file whose `seeds` this cannot extend safely is left alone, with a
-    problem saying what to add by hand. No digest.yaml: nothing to do (``parallax new`` makes
-    one)."""
-    if not entries or not path.is_file():
-        return None
-    listed = listed_seeds(path)
-    entries = [e for e in entries if e["file"] not in listed]
-    if not entries:
-        return None
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    at = next((n for n, line in enumerate(lines) if _SEEDS_KEY.match(line)), None)
-    # New entries take the indentation of the list's first entry (YAML allows none).
-    after = lines[at + 1:] if at is not None else []
-    first = next((m.group(1) for line in after if (m := re.match(r"^([ \t]*)- ", line))), "  ")
-    rows = [f"{first}- {{{', '.join(f'{k}: {json.dumps(v, ensure_ascii=False)}' for k, v in e.items())}}}"
-            for e in entries]
-    if at is None:
-        if any(line.startswith("seeds:") for line in lines):
-            return _by_hand(path, entries)
-        new = text.rstrip("\n") + "\nseeds:\n" + "\n".join(rows) + "\n"
-    else:
-        end = at + 1
-        while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t-#"):
-            end += 1
-        while end > at + 1 and not lines[end - 1].strip():
-            end -= 1
-        if _SEEDS_KEY.match(lines[at]).group(1):  # `seeds: []`
-            lines[at] = "seeds:"
-        new = "\n".join(lines[:end] + rows + lines[end:])
-    if _seeds_after(new) != [*_seeds_after(text), *entries]:
-        return _by_hand(path, entries)
-    yamlio.write_atomic(path, new)
-    return None
-
-
-def _seeds_after(text: str) -> list | None:
-    try:
-        data = yamlio.parse(text, "digest.yaml").data
-    except Exception:  # the edit broke the file: it is not written
-        return None
-    seeds = data.get("seeds") if isinstance(data, dict) else None
-    return list(seeds or []) if isinstance(seeds, (list, type(None))) else None
-
-
-def _by_hand(path: Path, entries: list[dict]) -> Problem:
-    return Problem(str(path), 1, "ingest-seed-entry",
-                   "could not add the new seeds to `seeds` here; add them by hand: "
-                   + "; ".join(f"file {e['file']!r}, title {e['title']!r}, url {e['url']!r}"
-                               for e in entries), "warning")
