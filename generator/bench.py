@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 from . import yamlio
-from .measure import _cpu, _peak, _timed, machine, measured, progress, run, serve_edit
+from .measure import _peak, _timed, machine, measured, progress, run, serve_edit
 from .sitedir import copy_file, copy_tree, write_file
 from .synthetic import record_stats, write_content
 
@@ -77,7 +77,7 @@ def generator_stage(project: Path) -> dict:
     n, staged = len(digest.items), load_wall + check_wall + render_wall
     del digest, pages
     wall, cpu = staged, load_cpu + check_cpu + render_cpu
-    forked = pipelined(project)  # the generator as `parallax build` runs it, on both cores
+    forked = None  # the generator runs in one process (no forked pipeline)
     return {
         "records": n,
         "load_seconds": round(load_wall, 3),  # reading, parsing and validating together
@@ -94,28 +94,6 @@ def generator_stage(project: Path) -> dict:
         "generator_forked_records_per_second": round(n / forked[0]) if forked else None,
         "problems": {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")},
     }
-
-
-def pipelined(project: Path) -> tuple[float, float] | None:
-    """Wall and CPU seconds of the generator stage as the build runs it (``pipeline``: loading
-    and rendering in one child process, checking in another, beside MkDocs), from the start
-    until every page is written and the checks have given their verdict; None where the
-    generator does not fork."""
-    from . import pipeline
-
-    if not pipeline.available():
-        return None
-    gc.collect()
-    wall, cpu = time.perf_counter(), _cpu()
-    stream = pipeline.start(project / "content", project, "", False)
-    try:
-        plan = stream.start()
-        stream.wait(len(plan.pages) - 1)
-        stream.verdict()
-        wall = time.perf_counter() - wall
-    finally:
-        stream.close()
-    return wall, _cpu() - cpu
 
 
 def record_sizes(project: Path, source: Path) -> dict:

@@ -202,7 +202,7 @@ def build(content: Path, site_dir: Path, config_file: Path | None, drafts: bool)
 
     _guard("--site-dir", site_dir, content, looks_like_site,
            {"docs folder (mkdocs.yml)": docs_dir(config_file), "configuration": config_file})
-    from mkdocs.exceptions import MkDocsException
+    from .site import BuildFailed
 
     # The plugin loads and checks the content (once, in the generator's process) and hands the
     # problems back here to be shown as `parallax check` shows them.
@@ -216,7 +216,7 @@ def build(content: Path, site_dir: Path, config_file: Path | None, drafts: bool)
         with replace_dir(site_dir) as tmp:
             # MkDocs reads a relative site_dir from the configuration's folder, not from here.
             count = site_build(config_file, content, tmp.resolve(), show=show, drafts=drafts)
-    except MkDocsException as exc:
+    except BuildFailed as exc:
         if has_errors(found):
             click.echo("build refused: fix the errors above", err=True)
         else:

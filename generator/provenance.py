@@ -101,7 +101,7 @@ def similarity(old: str, new: str) -> float:
 def word_diff(old: str, new: str) -> tuple[Markup, int, int]:
     """``old`` turned into ``new`` word by word: (escaped HTML with <del> and <ins>, words
     dropped, words added). Spacing is normalised; words keep their punctuation."""
-    from .render import bidi_balanced
+    from .text import bidi_balanced
 
     a, b = old.split(), new.split()
     parts: list[Markup] = []

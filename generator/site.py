@@ -1,17 +1,17 @@
-"""Stage: site. The one home of MkDocs: a thin plugin that adds the rendered pages, and the build.
+"""Adapter: MkDocs. The one module that imports MkDocs: a thin plugin that hands MkDocs what
+``publish`` returns, and the build the CLI runs.
 
-The plugin loads and checks the content once per build, refuses to build on errors, and adds
-every page as a generated file: nothing is ever written into ``content/``.
+Input: MkDocs' configuration and events. Output: generated files (``File.generated``) for every
+page, data file and record file; the content's problems as log records (or handed to
+``parallax build``), and a refused build when they include errors. Nothing is ever written into
+``content/``. A generated page reaches MkDocs as its front matter and a placeholder; the plugin
+gives MkDocs the page's finished HTML and table of contents when MkDocs converts it, so that
+MkDocs' Markdown runs only on the hand-written pages of ``docs/``, and shows the search plugin
+only the part of a page that search indexes.
 
-- ``mkdocs build`` (and ``parallax build``): the generator runs in a forked child process on the
-  second core (``pipeline``), and MkDocs converts each page as soon as the child has written it
-  to a private temporary folder; with ``PARALLAX_JOBS=1``, or where there is no ``fork``, pages
-  are rendered in this process and handed to MkDocs in memory.
-- Both load and check through the check cache (``cache``, ``.parallax-cache/``): a record whose
-  text, registries and seed file are unchanged is neither parsed nor checked again.
-- ``mkdocs serve``: records are parsed again only when their file changed, and pages are kept
-  as files in a folder of the plugin's own, rewritten only when their text changes, so that
-  ``mkdocs serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
+Under ``mkdocs serve`` records are parsed again only when their file changed, and the generated
+files are kept in a folder of the plugin's own, rewritten only when their text changes, so that
+``mkdocs serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
 """
 
 from __future__ import annotations
@@ -21,25 +21,29 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
-from . import pipeline
-from .check import run_checks
-from .pipeline import REFUSED
 from .cache import Cache, open_cache
-from .problems import has_errors
-from .public import shown
-from .render import SiteText, data_files, output_path, plan_site, record_files
-from .sitedir import copy_file, make_private_dir, sweep, write_file
+from .finish import Markdown
+from .publish import Page, Settings, gather, publish
+from .sitedir import make_private_dir, sweep, write_file
+from .sitepaths import output_path
+from .view import SiteText
 
 log = logging.getLogger("mkdocs.plugins.parallax")
+
+REFUSED = "Parallax checks failed; fix the problems above (`parallax check` lists them)"
+
+
+class BuildFailed(Exception):
+    """The site was not built: the content was refused, or MkDocs failed (the message says)."""
 
 
 class ParallaxConfig(Config):
@@ -59,15 +63,12 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     def __init__(self):
         super().__init__()
         self.command = "build"
-        self.stream: pipeline.Stream | None = None
         self.records: dict = {}  # serve: parsed records, reused while their file is unchanged
-        self.pages_dir: Path | None = None  # serve: the pages, kept as files between rebuilds
-        self.written: dict[str, bytes] = {}  # serve: the digest of each page file's text
+        self.pages_dir: Path | None = None  # serve: the generated files, kept between rebuilds
+        self.written: dict[str, bytes] = {}  # serve: the digest of each kept file's text
         self.show = None  # a callable given the problems, instead of logging them
-        self.copies: list[tuple[str, str]] = []  # (site path, record file) to copy on_env
-        self.copier: threading.Thread | None = None
-        self.copy_error: str | None = None
-        self.spill = None  # HTML of converted pages, until MkDocs writes them
+        self.finished: dict[str, Page] = {}  # src path -> page whose HTML MkDocs has not shown
+        self.searched: dict[str, str] = {}  # src path -> the page's HTML while search reads it
         self.item_count = 0  # items in the last build
         self.failure = None  # what stopped the last build
         self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
@@ -77,8 +78,6 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.command = command
 
     def on_shutdown(self):
-        self._close_spill()
-        self._close_stream()
         if self.pages_dir is not None:
             shutil.rmtree(self.pages_dir, ignore_errors=True)
             self.pages_dir = None
@@ -98,92 +97,45 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                 watch.append(str(folder))
         return config
 
-    def _report(self, problems) -> None:
-        if self.show is not None:  # `parallax build` prints problems its own way
-            self.show(problems)
-        else:
-            self._log(problems)
-        if has_errors(problems, strict=self.config.strict):
-            raise PluginError(pipeline.REFUSED)
-
-    def _log(self, problems) -> None:
-        for problem in problems:
-            if problem.severity == "error":
-                log.error(str(problem))
-            elif problem.severity == "warning":
-                log.warning(str(problem)) if self.config.strict else log.info(str(problem))
-
-    def on_files(self, files: Files, config) -> Files:
-        if self.command != "serve" and pipeline.available():
-            return self._files_forked(files, config)
-        serving = self.command == "serve"
-        theirs = _owners(files)
-        digest, problems = self.cache.load(self.content, self.project_root,
-                                           memo=self.records if serving else None)
-        self._report(self.cache.check(digest, problems))
-        digest = shown(digest, self.drafts)
-        self.item_count = len(digest.items)
-        pages = plan_site(digest, self.config.edit_url, _site_text(config))
-        made = [(path, render()) for path, render in pages]
-        made += list(data_files(digest).items())
-        _refuse_clashes(theirs, [p for p, _ in made] + [p for p, _ in record_files(digest)],
-                        config)
-        if serving:
-            self._keep_as_files(files, config, made)
-            # MkDocs copies the record files, and a dirty build only those that changed.
-            for path, source in record_files(digest):
-                files.append(File.generated(config, path, abs_src_path=source))
-        else:
-            for path, text in made:
-                files.append(File.generated(config, path, content=text))
-            self.copies = record_files(digest)
-        return files
-
-    def _files_forked(self, files: Files, config) -> Files:
-        self._close_stream()
-        theirs = _owners(files)
-        self.stream = stream = pipeline.start(self.content, self.project_root,
-                                              self.config.edit_url, self.config.strict,
-                                              run_checks, self.drafts, _site_text(config),
-                                              cache=self.cache)
-        stream.on_verdict = self.show if self.show is not None else self._log
-        try:
-            plan = stream.start()
-            _refuse_clashes(theirs, plan.pages + [p for p, _ in plan.copies], config)
-        except Exception:
-            self._close_stream()
-            raise
-        for index, path in enumerate(plan.pages):
-            file = pipeline.PendingFile.generated(config, path,
-                                                  abs_src_path=str(stream.source(path)))
-            file.stream, file.index = stream, index
-            files.append(file)
-        self.copies = plan.copies
-        self.item_count = len(plan.copies)
-        return files
-
-    def on_env(self, env, config, files):
-        # MkDocs has read every page and writes nothing before this point: the checks, run
-        # beside it, must have passed before it does.
-        if self.stream is not None:
-            self.stream.verdict()
-            self.stream.release_pages()
-        if self.copies:
-            # The record files the site serves ("Suggest a correction"), copied while MkDocs
-            # writes the pages: the copying waits on the disk, MkDocs on the processor.
-            self.copier = threading.Thread(target=self._copy_records,
-                                           args=(self.copies, Path(config.site_dir)),
-                                           name="parallax-records", daemon=True)
-            self.copier.start()
-        return env
-
     @property
     def drafts(self) -> bool:
         """Whether this build shows drafts: asked for, or a preview under ``mkdocs serve``."""
         return self.config.drafts or self.command == "serve"
 
+    def on_files(self, files: Files, config) -> Files:
+        serving = self.command == "serve"
+        settings = Settings(self.config.edit_url, self.drafts, self.config.strict,
+                            SiteText(config.site_name or SiteText.name,
+                                     config.site_description or "", config.site_url or ""),
+                            Markdown.of(config.markdown_extensions, config.mdx_configs))
+        digest, problems = gather(self.content, self.project_root, self.cache,
+                                  memo=self.records if serving else None)
+        if self.show is not None:  # `parallax build` prints problems its own way
+            self.show(problems)
+        else:
+            _log(problems, self.config.strict)
+        try:
+            result = publish(digest, problems, settings)
+        except RuntimeError as exc:  # a page the renderer could not make: say which
+            raise PluginError(str(exc)) from exc
+        if result.refused:
+            raise PluginError(REFUSED)
+        self.item_count = result.items
+        made = [(p.path, p.placeholder()) for p in result.pages] + result.files
+        _refuse_clashes(files, [path for path, _ in made] + [p for p, _ in result.copies], config)
+        self.finished = {p.path: p for p in result.pages if p.html is not None}
+        if serving:
+            self._keep_as_files(files, config, made)
+        else:
+            for path, text in made:
+                files.append(File.generated(config, path, content=text))
+        # MkDocs copies the record files (and a dirty build only those that changed).
+        for path, source in result.copies:
+            files.append(File.generated(config, path, abs_src_path=source))
+        return files
+
     def _keep_as_files(self, files: Files, config, made) -> None:
-        """Pages as files in the plugin's folder, each rewritten only when its text changed (a
+        """Generated files in the plugin's folder, each rewritten only when its text changed (a
         dirty build rebuilds a page only when its file is newer than the built page)."""
         if self.pages_dir is None:
             sweep(Path(tempfile.gettempdir()), "parallax-serve-")
@@ -202,87 +154,67 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             (self.pages_dir / path).unlink(missing_ok=True)
             del self.written[path]
 
-    # MkDocs converts every page before it writes any, so a large site's HTML would all be held
-    # at once. A generated page's HTML waits in an unnamed temporary file instead (the system's
-    # file cache, not this process, holds it) and is read back just before the page is written
-    # and indexed for search.
-    @event_priority(-100)  # after every other plugin has seen the HTML
-    def on_page_content(self, html, page, config, files):
-        if page.file.generated_by == "parallax":
-            page.markdown = None  # converted: the Markdown is not needed again
-            if self.spill is None:
-                self.spill = tempfile.TemporaryFile(prefix="parallax-html-")
-            data = html.encode("utf-8")
-            page.parallax_html = (self.spill.tell(), len(data))
-            self.spill.write(data)
-            return ""
-        return html
+    def on_page_markdown(self, markdown, page, config, files):
+        if page.file.src_uri in self.finished:
+            return ""  # the page is finished HTML: MkDocs' Markdown has nothing to convert
+        return markdown
 
-    @event_priority(100)  # before every other plugin (search reads the HTML here)
-    def on_page_context(self, context, page, config, nav):
-        spilled = getattr(page, "parallax_html", None)
-        if spilled is not None:
-            offset, size = spilled
-            self.spill.flush()
-            page.content = os.pread(self.spill.fileno(), size, offset).decode("utf-8")
-            page.parallax_html = None
+    @event_priority(100)  # before every other plugin: they see the page's finished HTML
+    def on_page_content(self, html, page, config, files):
+        done = self.finished.pop(page.file.src_uri, None)
+        if done is None:
+            return html
+        page.toc = get_toc([_token(h) for h in done.toc])
+        page.present_anchor_ids = set(done.anchors)
+        if done.search is not None:
+            self.searched[page.file.src_uri] = done.search
+        return done.html
+
+    # The search plugin indexes page.content in on_page_context (priority 0). For a page that
+    # keeps parts out of search, it is given the page without them, so that it does not parse
+    # what it would skip (most of an item page), and the page is given back right after.
+    @event_priority(50)
+    def _show_search_its_part(self, context, page, config, nav):
+        search = self.searched.get(page.file.src_uri)
+        if search is not None:
+            self.searched[page.file.src_uri] = page.content
+            page.content = search
         return context
 
-    def on_post_page(self, output, page, config):
-        if page.file.generated_by == "parallax":
-            page.content = None  # written, and indexed for search: let it go
-        return output
+    @event_priority(-50)
+    def _give_the_page_back(self, context, page, config, nav):
+        shown = self.searched.pop(page.file.src_uri, None)
+        if shown is not None:
+            page.content = shown
+        return context
+
+    on_page_context = CombinedEvent(_show_search_its_part, _give_the_page_back)
 
     def on_post_build(self, config):
-        self._close_spill()
-        self._join_copier()
-        self._close_stream()
+        self.finished, self.searched = {}, {}
 
     def on_build_error(self, error):
         self.failure = error  # `parallax build` shows it (MkDocs says only "Aborted")
-        self._close_spill()
-        self._join_copier()
-        self._close_stream()
-
-    def _copy_records(self, copies, site_dir: Path) -> None:
-        made: set[Path] = set()
-        try:
-            for path, source in copies:
-                target = site_dir / path
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                copy_file(source, target)
-        except OSError as exc:
-            self.copy_error = f"{exc.filename}: {exc.strerror}"
-
-    def _join_copier(self) -> None:
-        copier, self.copier, self.copies = self.copier, None, []
-        if copier is not None:
-            copier.join()
-            if self.copy_error:
-                error, self.copy_error = self.copy_error, None
-                raise PluginError(f"could not copy the record files into the site: {error}")
-
-    def _close_spill(self) -> None:
-        if self.spill is not None:
-            self.spill.close()
-            self.spill = None
-
-    def _close_stream(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
+        self.finished, self.searched = {}, {}
 
 
-def _owners(files: Files) -> dict[str, str]:
-    """Output path -> source, for the files MkDocs found (docs/ and the theme's)."""
-    return {f.dest_uri: f.src_uri for f in files}
+def _token(heading) -> dict:
+    """A heading as the toc token MkDocs' ``get_toc`` reads."""
+    return {"level": heading.level, "id": heading.id, "name": heading.name,
+            "children": [_token(h) for h in heading.children]}
 
 
-def _refuse_clashes(owners: dict[str, str], paths: list[str], config) -> None:
+def _log(problems, strict: bool) -> None:
+    for problem in problems:
+        if problem.severity == "error":
+            log.error(str(problem))
+        elif problem.severity == "warning":
+            log.warning(str(problem)) if strict else log.info(str(problem))
+
+
+def _refuse_clashes(files: Files, paths: list[str], config) -> None:
     """Fail the build when two files claim one output path: MkDocs would keep one silently."""
-    owners = dict(owners)
+    owners = {f.dest_uri: f.src_uri for f in files}  # docs/ and the theme's files
     for path in paths:
         dest = output_path(path) if config.use_directory_urls else \
             File(path, None, config.site_dir, False).dest_uri
@@ -290,11 +222,6 @@ def _refuse_clashes(owners: dict[str, str], paths: list[str], config) -> None:
             raise PluginError(f"two files claim the output path {dest}: {owners[dest]} and "
                               f"{path} (generated); rename one")
         owners[dest] = path
-
-
-def _site_text(config) -> SiteText:
-    return SiteText(config.site_name or SiteText.name, config.site_description or "",
-                    config.site_url or "")
 
 
 def docs_dir(config_file: Path) -> Path:
@@ -306,7 +233,7 @@ def docs_dir(config_file: Path) -> Path:
 
 def build(config_file: Path, content: Path | None = None, site_dir: Path | None = None,
           strict: bool = True, show=None, drafts: bool = False) -> int:
-    """Build the site with MkDocs in strict mode; raises MkDocs' own exceptions on failure.
+    """Build the site with MkDocs in strict mode; raises ``BuildFailed`` saying why on failure.
     ``show``, if given, is handed the content's problems instead of MkDocs' log; ``drafts``
     shows draft and reviewed records under a banner. Returns the number of items built."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -315,7 +242,10 @@ def build(config_file: Path, content: Path | None = None, site_dir: Path | None 
     overrides = {"strict": strict}
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir)
-    config = load_config(str(config_file), **overrides)
+    try:
+        config = load_config(str(config_file), **overrides)
+    except MkDocsException as exc:
+        raise BuildFailed(str(exc)) from None
     plugin = config.plugins["parallax"]
     if content is not None:
         plugin.config.content = str(Path(content).resolve())
@@ -324,10 +254,11 @@ def build(config_file: Path, content: Path | None = None, site_dir: Path | None 
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
-    except Abort:
-        if plugin.failure is not None and str(plugin.failure) != REFUSED:
-            raise PluginError(str(plugin.failure)) from None
-        raise
+    except Abort as exc:
+        failure = plugin.failure
+        raise BuildFailed(str(failure) if failure is not None else str(exc)) from None
+    except MkDocsException as exc:
+        raise BuildFailed(str(exc)) from None
     finally:
         config.plugins.on_shutdown()
     return plugin.item_count

@@ -2,7 +2,7 @@
 
 - ``write_file``: one file, created exclusively under an unpredictable name in its own folder
   (never through a link planted there), synced, then renamed into place; every file the tool
-  writes goes through it (or ``create_file``, in a fresh private folder of the run).
+  writes goes through it.
 - ``guard_output``: the one rule every command that writes a folder obeys before it writes.
 - ``replace_dir``: a folder built afresh beside the old one and swapped in whole, so that an
   interrupted run leaves the previous good output in place; pages never land outside it; what
@@ -99,13 +99,6 @@ def write_file(path: Path, data, replace: bool = True, sync: bool = True) -> boo
             with contextlib.suppress(OSError):
                 os.unlink(tmp, dir_fd=folder)
         os.close(folder)
-
-
-def create_file(path: Path, data) -> None:
-    """Write a new file at ``path`` in a fresh private folder of this run (``make_private_dir``),
-    where no rename is needed: created exclusively, without following links, or not at all."""
-    with open(create_exclusive(path), "wb") as fh:
-        _put(fh, data)
 
 
 def _put(fh, data) -> None:

@@ -115,7 +115,6 @@ def test_build_loads_once_and_reports_its_items(tmp_path, monkeypatch):
 
     # The content is loaded through this name (the check cache calls it too).
     monkeypatch.setattr(load, "load_content", counted(load.load_content))
-    monkeypatch.setenv("PARALLAX_JOBS", "1")  # in this process, so the loads can be counted
     result = run("build", "--content", str(project / "content"), "--site-dir",
                  str(project / "site"), "--config", str(config))
     assert result.exit_code == 0, result.output

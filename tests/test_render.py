@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
+from generator import render, templating, view
+from generator import text as textmod
 from generator.load import load_content
 
 from conftest import PARALLAX, ROOT, active_parts, tree
@@ -79,13 +80,13 @@ def test_render_and_export_are_byte_identical_across_processes(tmp_path):
     "[x](data:text/html;base64,PHNjcmlwdD4=)", "<svg onload=alert(1)>", "[x](jav&#x61;script:1)",
 ])
 def test_markdown_fields_are_inert(text):
-    out = str(render.markdown_html(text))
+    out = str(textmod.markdown_html(text))
     assert active_parts(out) == []
     assert all(tag not in out for tag in ("<img", "<svg", "<script"))
 
 
 def test_markdown_keeps_the_safe_subset():
-    out = str(render.markdown_html("*a* **b** [c](https://example.org/x)\n\n- d\n- e"))
+    out = str(textmod.markdown_html("*a* **b** [c](https://example.org/x)\n\n- d\n- e"))
     assert "<em>a</em>" in out and "<strong>b</strong>" in out
     assert '<a href="https://example.org/x" rel="noopener noreferrer nofollow">c</a>' in out
     assert "<ul>" in out and "<li>d</li>" in out
@@ -93,7 +94,7 @@ def test_markdown_keeps_the_safe_subset():
 
 
 def test_raw_html_in_markdown_is_shown_as_text():
-    out = str(render.markdown_html("Use <b>bold</b> & more"))
+    out = str(textmod.markdown_html("Use <b>bold</b> & more"))
     assert "&lt;b&gt;bold&lt;/b&gt;" in out and "&amp; more" in out
 
 
@@ -103,7 +104,7 @@ def test_raw_html_in_markdown_is_shown_as_text():
     ("ftp://example.org/x", False), ("https:///x", False),
 ])
 def test_safe_url(url, ok):
-    assert (render.safe_url(url) is not None) is ok
+    assert (textmod.safe_url(url) is not None) is ok
 
 
 def test_relative_links():
@@ -122,7 +123,7 @@ def test_highlight_marks_framing_and_lexicon_terms():
     from generator.lexicon import compile_term
     from generator.models import Framing
 
-    out = str(render.highlight("A puppet <b> met.\n\nA massacre.", [Framing(term="puppet", note="n<1")],
+    out = str(view.highlight("A puppet <b> met.\n\nA massacre.", [Framing(term="puppet", note="n<1")],
                                [compile_term("massacre", "massacr*")]))
     assert out.count('<mark class="parallax-term"') == 2
     assert "&lt;b&gt;" in out and "n&lt;1" in out and out.count("<p>") == 2
@@ -203,7 +204,7 @@ def test_codes_and_dates_in_words():
 def test_record_text_in_a_markdown_heading_stays_text(text):
     import markdown
 
-    out = markdown.markdown("## " + render.md_inline(text) + " { #h }",
+    out = markdown.markdown("## " + templating.md_inline(text) + " { #h }",
                             extensions=["attr_list", "toc"])
     assert active_parts(out) == [] and "<a" not in out and "<em" not in out and "<img" not in out
     assert out.startswith('<h2 id="h">')
@@ -247,3 +248,107 @@ def test_different_passages_are_shown_apart_and_a_cut_passage_as_a_difference():
     longer = "The minister said on Monday that the camp must close. He named no date."
     assert similarity(longer, "the camp must close.") == 1.0  # cut from the longer one
     assert similarity(longer, "Residents asked the UN for protection at once.") < SIMILAR
+
+
+# --- finished HTML (``finish``) ----------------------------------------------------------------
+
+_BLOCK_TAGS = ("address|article|aside|blockquote|details|summary|div|dl|dt|dd|figure|footer|form|"
+               "h[1-6]|header|hr|main|nav|ol|p|pre|section|table|thead|tbody|tr|td|th|ul|li|script|"
+               "label|select|option")
+
+
+def _between_blocks(html: str) -> str:
+    """``html`` without the line breaks beside block-level tags, which no reader sees (Python-
+    Markdown puts one between two top-level raw HTML elements; ``finish`` keeps them as the
+    template wrote them)."""
+    import re
+
+    html = re.sub(r"\s*\n\s*(?=</?(?:%s)[\s>])" % _BLOCK_TAGS, "", html)
+    return re.sub(r"(</?(?:%s)(?:\s[^>]*)?>)\s*\n\s*" % _BLOCK_TAGS, r"\1", html)
+
+
+def _markdown_pages(corpus):
+    from generator.public import shown
+
+    digest, _ = load_content(corpus.content, corpus.root)
+    return {path: make() for path, make in render.plan_site(shown(digest, True))
+            if path.endswith(".md")}
+
+
+def test_finished_html_is_what_python_markdown_makes_of_the_page(corpus):
+    """Every generated page: the same HTML (but for line breaks between blocks) and the same
+    table of contents as Python-Markdown converting the whole page, with MkDocs' extensions."""
+    import markdown
+
+    from generator.finish import EXTENSION_CONFIGS, EXTENSIONS, finish, search_parts, split_front
+
+    pages = _markdown_pages(corpus)
+    assert len(pages) > 20
+    for path, text in pages.items():
+        md = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS)
+        whole = md.convert(split_front(text)[1])
+        done = finish(text)
+        assert _between_blocks(done.html) == _between_blocks(search_parts(whole)[0]), path
+        assert [h.id for h in done.toc] == [t["id"] for t in md.toc_tokens], path
+        assert [h.name for h in done.toc] == [t["name"] for t in md.toc_tokens], path
+        assert done.front.startswith("---\ntitle: "), path
+
+
+def test_finished_html_keeps_heading_anchors_and_the_title(corpus):
+    from generator.finish import finish
+
+    done = finish(_markdown_pages(corpus)[f"items/{GOOD_ITEM}.md"])
+    # The headings written in Markdown make the contents list (the page's own <h1> and the
+    # columns' <h2> are HTML the template wrote, as before).
+    assert [h.id for h in done.toc] == ["glance", "context", "perspectives", "provenance",
+                                        "questions", "record"]
+    assert [h.id for h in done.toc[3].children] == ["changes"]
+    assert '<h2 id="glance">' in done.html and 'href="#glance"' in done.html
+    assert {"top", "glance", "perspectives"} <= done.anchors
+    assert "---" not in done.html.split("\n", 1)[0]
+
+
+def test_a_heading_right_after_a_block_is_still_a_heading():
+    from generator.finish import finish
+
+    done = finish('---\ntitle: "T"\n---\n<div class="x"><p>a</p></div>\n## Next { #next }\n\n<p>b</p>')
+    assert '<h2 id="next">Next' in done.html and [h.id for h in done.toc] == ["next"]
+
+
+def test_finished_item_page_golden(corpus):
+    """The finished HTML of the golden item page (PARALLAX_UPDATE_GOLDEN=1 to accept a change)."""
+    from generator.finish import finish
+
+    html = finish(_pages(corpus)[f"items/{GOOD_ITEM}.md"]).html
+    path = GOLDEN / "item.html"
+    if UPDATE:
+        path.write_text(html, encoding="utf-8")
+    assert html == path.read_text(encoding="utf-8")
+
+
+def test_a_markdown_setup_that_is_not_plain_data_leaves_the_pages_to_mkdocs():
+    """An extension given as an object, or a setting that is a function, cannot be carried to
+    the generator: its pages then go to MkDocs as Markdown, converted the way MkDocs would."""
+    import markdown
+
+    from generator.finish import Markdown
+    from generator.publish import page
+
+    assert Markdown.of(["toc", "attr_list"], {"toc": {"permalink": True}}) is not None
+    assert Markdown.of([markdown.extensions.Extension()], {}) is None
+    assert Markdown.of(["toc"], {"toc": {"slugify": lambda text, sep: text}}) is None
+    text = '---\ntitle: "T"\n---\n# T\n\n<p>x</p>\n'
+    assert page("a.md", text, None).html is None and page("a.md", text, None).markdown == text
+    assert page("a.md", text).html.startswith('<h1 id="t">T')
+
+
+def test_search_parts_leave_out_the_marked_elements_and_the_marks():
+    from generator.finish import search_parts
+
+    page = ('<h2 id="a">A</h2><p>kept</p><details class="x" data-search-exclude="true"><summary>'
+            's</summary><details><p>inner</p></details><p>gone</p></details><p>after</p>'
+            '<div data-search-exclude="true"><div><p>deep</p></div></div><ul><li>end</li></ul>')
+    shown, search = search_parts(page)
+    assert shown == page.replace(' data-search-exclude="true"', "")
+    assert search == '<h2 id="a">A</h2><p>kept</p><p>after</p><ul><li>end</li></ul>'
+    assert search_parts("<p>nothing marked</p>") == ("<p>nothing marked</p>", None)

@@ -336,12 +336,10 @@ def test_record_text_is_inert_on_every_print_page(kit_corpus):
         assert ATTACK in "".join(main.itertext()), path  # shown as written, as text
 
 
-@pytest.mark.parametrize("jobs", ["", "1"])
-def test_a_build_prints_mkdocs_site_url_on_the_handouts(tmp_path, monkeypatch, jobs):
-    """The forked generator and the in-process one both get MkDocs' ``site_url``."""
+def test_a_build_prints_mkdocs_site_url_on_the_handouts(tmp_path):
+    """A build hands MkDocs' ``site_url`` to the kit: the printed address is the full one."""
     from generator.site import build
 
-    monkeypatch.setenv("PARALLAX_JOBS", jobs)
     project = tmp_path / "project"
     shutil.copytree(KIT, project)
     shutil.copytree(ROOT / "docs", project / "docs")

@@ -69,7 +69,7 @@ def reserved_ids(ctx: Context):
     the renderer's own plan of the site, so a new page is reserved as soon as it exists."""
     from collections import Counter
 
-    from ..render import RECORD_PAGES, output_path, reserved_name, site_paths
+    from ..sitepaths import RECORD_PAGES, output_path, reserved_name, site_paths
 
     claimed = Counter(output_path(path) for path in site_paths(ctx.digest))
     for registry, patterns in RECORD_PAGES.items():

@@ -39,7 +39,8 @@ SCRIPT = textwrap.dedent('''
     from generator import yamlio
     from generator.load import load_content
     from generator.check import run_checks
-    from generator.render import render_site, data_files
+    from generator.publish import data_files
+    from generator.render import render_site
     worst = json.loads(Path(sys.argv[1]).read_text())
     root = Path(sys.argv[2])
     share = float(sys.argv[3])  # of each field's length

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from generator import ingest
 from generator.cli import main
 from generator.sitedir import replace_dir, safe_target, unsafe_output, write_pages
-from generator.render import Page
+from generator.templating import Page
 
 from conftest import site_config
 

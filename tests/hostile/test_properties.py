@@ -17,6 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from mkdocs.utils.meta import get_data
 
 from generator import ingest, render, yamlio
+from generator import text as textmod
 from generator.load import load_content
 from generator.models import Digest, Located
 from generator.models import Item
@@ -60,7 +61,7 @@ def _shape(doc):
 
 
 def _words(text: str) -> str:
-    return " ".join(render.bidi_balanced(text).split())
+    return " ".join(textmod.bidi_balanced(text).split())
 
 
 BASELINE = _shape(_page("x")[1])
@@ -71,7 +72,7 @@ BASELINE = _shape(_page("x")[1])
 def test_plain_text_is_shown_literally_and_adds_no_element(text):
     meta, doc = _page(text)
     assert _shape(doc) == BASELINE
-    title = render.bidi_balanced(" ".join(text.split()))
+    title = textmod.bidi_balanced(" ".join(text.split()))
     assert meta["title"] == html.escape(title, quote=True)
     [h1] = [el for el in doc.iter("h1") if el.get("id") == "top"]
     assert " ".join("".join(h1.itertext()).split()) == _words(text)
@@ -93,13 +94,13 @@ def test_any_title_makes_front_matter_that_parses(text):
 @SETTINGS
 @given(texts)
 def test_markdown_fields_yield_only_their_subset(text):
-    out = str(render.markdown_html(text))
+    out = str(textmod.markdown_html(text))
     doc = parse(out)
     tags = {el.tag for el in doc.iter() if isinstance(el.tag, str)}
     assert tags <= ALLOWED_TAGS | {"html", "head", "body"}
     assert active_parts(doc) == []
     for a in doc.iter("a"):
-        assert render.safe_url(a.get("href") or "") is not None
+        assert textmod.safe_url(a.get("href") or "") is not None
     if "](" not in text:  # no link, whose address is not shown: no letter is lost or added
         shown = "".join(doc.itertext())
         assert [c for c in shown if c.isalpha()] == [c for c in text if c.isalpha()]
@@ -111,8 +112,8 @@ def test_markdown_fields_yield_only_their_subset(text):
 def test_markdown_work_is_linear_on_any_markup(text):
     """A Markdown field at its length limit, made of one pattern of markup repeated, costs at
     most 2.5 times the work of its first half (work counted, not timed)."""
-    _, half = count_work(lambda: render.markdown_html(text[:25_000]))
-    _, full = count_work(lambda: render.markdown_html(text[:50_000]))
+    _, half = count_work(lambda: textmod.markdown_html(text[:25_000]))
+    _, full = count_work(lambda: textmod.markdown_html(text[:50_000]))
     assert full <= 2.5 * half, (half, full)
 
 

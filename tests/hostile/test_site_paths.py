@@ -65,7 +65,7 @@ def test_a_build_fails_when_two_files_claim_one_output_path(tmp_path):
 
 def test_the_plugin_refuses_clashing_generated_paths(tmp_path, monkeypatch):
     """Whatever the renderer plans, two pages of one address stop the build."""
-    from generator import render, site
+    from generator import render
 
     project = tmp_path / "project"
     config = fixture_project(project)
@@ -76,8 +76,21 @@ def test_the_plugin_refuses_clashing_generated_paths(tmp_path, monkeypatch):
         return plan + [("items/index.md", plan[0][1])]
 
     monkeypatch.setattr(render, "plan_site", doubled)
-    monkeypatch.setattr(site, "plan_site", doubled)
-    monkeypatch.setenv("PARALLAX_JOBS", "1")
     result = run("build", "--content", project / "content", "--site-dir", project / "site",
                  "--config", config)
     assert result.exit_code == 1 and "items/index" in result.output, result.output
+
+
+def test_the_site_paths_module_names_every_data_file_the_build_serves(corpus):
+    """``sitepaths.data_file_names`` (what the reserved-id check counts) is exactly the set of
+    data files the build publishes, and no two generated paths share an output file."""
+    from collections import Counter
+
+    from generator.load import load_content
+    from generator.publish import data_files
+    from generator.sitepaths import data_file_names, output_path, site_paths
+
+    digest, _ = load_content(corpus.content, corpus.root)
+    assert sorted(data_files(digest)) == sorted(data_file_names())
+    clashes = [p for p, n in Counter(map(output_path, site_paths(digest))).items() if n > 1]
+    assert clashes == []

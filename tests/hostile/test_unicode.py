@@ -10,7 +10,7 @@ import html5lib
 import pytest
 
 from generator.ingest import slugify
-from generator.render import bidi_balanced
+from generator.text import bidi_balanced
 
 from conftest import BIDI, content_of, count_work, unbalanced
 

@@ -1,8 +1,8 @@
-"""The generator on the second core (``pipeline``) and the live preview's page files (``site``).
+"""Stage: publish, and the MkDocs adapter (``site``) that hands its result to MkDocs.
 
-The forked build must give exactly the site the in-process build gives; a failing child must
-fail the build with a clear message and leave nothing behind; under ``mkdocs serve`` a page file
-is rewritten only when its text changes, and unchanged records are not parsed again."""
+A page the renderer cannot make fails the build with a message naming it and leaves nothing
+behind; under ``mkdocs serve`` a generated file is rewritten only when its text changes, and
+unchanged records are not parsed again."""
 
 from __future__ import annotations
 
@@ -11,71 +11,38 @@ import time
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import PluginError
 
-from generator import pipeline
-from generator.site import build
+from generator.site import BuildFailed, build
 
-from conftest import fixture_project, tree
+from conftest import fixture_project
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-only")]
+pytestmark = pytest.mark.slow
 
 
-def _leftovers(tmp: Path) -> list[str]:
-    return sorted(p.name for p in tmp.glob("parallax-pages-*"))
-
-
-@pytest.fixture
-def private_tmp(tmp_path, monkeypatch):
-    """A temporary folder of the test's own, so leftovers can be counted."""
-    import tempfile
-
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
-def test_forked_and_in_process_builds_are_identical(tmp_path, monkeypatch, private_tmp):
-    project = tmp_path / "project"
-    config = fixture_project(project)
-    monkeypatch.delenv("PARALLAX_JOBS", raising=False)
-    assert pipeline.available()
-    build(config, project / "content", tmp_path / "forked")
-    monkeypatch.setenv("PARALLAX_JOBS", "1")
-    assert not pipeline.available()
-    build(config, project / "content", tmp_path / "inline")
-    assert tree(tmp_path / "forked") == tree(tmp_path / "inline")
-    assert (tmp_path / "forked/items/index.html").is_file()
-    assert _leftovers(private_tmp) == []
-
-
-def test_a_failing_generator_fails_the_build_clearly(tmp_path, monkeypatch, private_tmp, caplog):
-    from mkdocs.exceptions import Abort
-
+def test_a_failing_renderer_fails_the_build_clearly(tmp_path, monkeypatch):
     from generator import render
 
     project = tmp_path / "project"
     config = fixture_project(project)
-    monkeypatch.delenv("PARALLAX_JOBS", raising=False)
-
     original = render.plan_site
+    broken_path = []
 
     def broken(digest, *args):
         plan = original(digest, *args)
         path, _ = plan[3]
+        broken_path.append(path)
 
         def fail():
             raise RuntimeError("the renderer broke on purpose")
         return plan[:3] + [(path, fail)] + plan[4:]
 
     monkeypatch.setattr(render, "plan_site", broken)
-    with pytest.raises((PluginError, Abort)):
+    with pytest.raises(BuildFailed) as failed:
         build(config, project / "content", project / "site")
-    assert "RuntimeError: the renderer broke on purpose" in caplog.text
+    message = str(failed.value)
+    assert "RuntimeError: the renderer broke on purpose" in message
+    assert f"while rendering {broken_path[0]}" in message
     assert not (project / "site").exists()
-    assert _leftovers(private_tmp) == []
 
 
 def _serve_plugin(config_file: Path):
