@@ -77,7 +77,6 @@ def generator_stage(project: Path) -> dict:
     n, staged = len(digest.items), load_wall + check_wall + render_wall
     del digest, pages
     wall, cpu = staged, load_cpu + check_cpu + render_cpu
-    forked = None  # the generator runs in one process (no forked pipeline)
     return {
         "records": n,
         "load_seconds": round(load_wall, 3),  # reading, parsing and validating together
@@ -89,9 +88,6 @@ def generator_stage(project: Path) -> dict:
         "generator_cpu_seconds": round(cpu, 3),
         "generator_records_per_second": round(n / wall) if wall else None,
         "generator_records_per_cpu_second": round(n / cpu) if cpu else None,
-        "generator_forked_seconds": round(forked[0], 3) if forked else None,
-        "generator_forked_cpu_seconds": round(forked[1], 3) if forked else None,
-        "generator_forked_records_per_second": round(n / forked[0]) if forked else None,
         "problems": {s: sum(p.severity == s for p in problems) for s in ("error", "warning", "info")},
     }
 

@@ -218,29 +218,20 @@ class Cache:
             except OSError:
                 pass
 
-    def load(self, root: Path, project_root: Path | None = None, memo: dict | None = None,
-             jobs: int = 1):
+    def load(self, root: Path, project_root: Path | None = None, memo: dict | None = None):
         """``load.load_content``, parsing only the item files whose text changed."""
         from . import load as _load
 
         if self.folder is None:
-            return _load.load_content(root, project_root, cache=memo, jobs=jobs)
+            return _load.load_content(root, project_root, cache=memo)
         self._folders = {}  # a folder may have become a link since the last load
-        if jobs > 1 and self._warm(Path(root)):
-            jobs = 1  # kept data is read faster here than a helper can send it
         collecting = gc.isenabled()
         gc.disable()  # loading makes no cycles, and each collection would walk the growing digest
         try:
-            return _load.load_content(root, project_root, cache=memo, jobs=jobs, read=self.read)
+            return _load.load_content(root, project_root, cache=memo, read=self.read)
         finally:
             if collecting:
                 gc.enable()
-
-    def _warm(self, root: Path) -> bool:
-        """True when the kept results cover at least half of the item files."""
-        items = root / "items"
-        count = sum(1 for _ in items.glob("*.yaml")) if items.is_dir() else 0
-        return len(self.results()) * 2 >= count > 0
 
     # --- checking --------------------------------------------------------------------------
 

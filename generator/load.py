@@ -6,7 +6,6 @@ first so that every page is consistent); one bad file or entry never hides the o
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -82,68 +81,6 @@ def finish_item(path: Path, display: str, read) -> tuple[Located | None, list[Pr
 
 def load_item(path: Path, display: str, root: Path, read=read_item) -> tuple[Located | None, list[Problem]]:
     return finish_item(path, display, read(path, display, root))
-
-
-def _read_elsewhere(paths: list[Path], project_root: Path, root: Path, read=read_item):
-    """Read and parse ``paths`` in a forked process (validation stays here: a validated record
-    costs more to pass between processes than to validate). Yields each path's ``read_item``
-    result in order; whatever the helper did not deliver is read here."""
-    import pickle
-
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the helper: never returns
-        code = 1
-        try:
-            os.close(read_fd)
-            with os.fdopen(write_fd, "wb") as out:
-                for start in range(0, len(paths), 100):
-                    pickle.dump([read(p, _rel(p, project_root), root)
-                                 for p in paths[start:start + 100]], out, protocol=5)
-                code = 0
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    return _receive(pid, read_fd, paths, project_root, root, read)
-
-
-def _receive(pid: int, read_fd: int, paths: list[Path], project_root: Path, root: Path,
-             read=read_item):
-    """The helper's results, in order. A thread drains the pipe as the helper writes (a pipe
-    holds only a little, and this process is busy with its own share meanwhile)."""
-    import pickle
-    import queue
-    import threading
-
-    chunks: queue.SimpleQueue = queue.SimpleQueue()
-
-    def drain():
-        try:
-            with os.fdopen(read_fd, "rb") as pipe:
-                while True:
-                    chunks.put(pickle.load(pipe))
-        except Exception:  # the end of the stream, or a helper that stopped
-            pass
-        finally:
-            os.waitpid(pid, 0)
-            chunks.put(None)
-
-    reader = threading.Thread(target=drain, name="parallax-read", daemon=True)
-    reader.start()
-
-    def results():
-        done = 0
-        while done < len(paths):
-            chunk = chunks.get()
-            if chunk is None:
-                break
-            yield from chunk
-            done += len(chunk)
-        reader.join()  # the helper is gone too: no thread or child outlives the loading
-        for path in paths[done:]:  # whatever the helper did not deliver
-            yield read(path, _rel(path, project_root), root)
-
-    return results()
 
 
 def load_registry(path: Path, display: str, name: str, root: Path):
@@ -260,11 +197,11 @@ def _cached(cache: dict | None, path: Path, read):
 
 
 def load_content(root: Path, project_root: Path | None = None, cache: dict | None = None,
-                 jobs: int = 1, read=read_item) -> tuple[Digest, list[Problem]]:
+                 read=read_item) -> tuple[Digest, list[Problem]]:
     """Read and validate every record and registry under ``root`` (reusing, with ``cache``,
-    what an earlier call read from files that have not changed since; with ``jobs`` 2, parsing
-    on a second process; with ``read``, reading each item file as ``read_item`` does, such as
-    from the check cache, ``cache.Cache.read``). The result is the same either way."""
+    what an earlier call read from files that have not changed since; with ``read``, reading
+    each item file as ``read_item`` does, such as from the check cache, ``cache.Cache.read``).
+    The result is the same either way."""
     root = Path(root)
     project_root = Path(project_root) if project_root else root.parent
     problems: list[Problem] = []
@@ -289,19 +226,10 @@ def load_content(root: Path, project_root: Path | None = None, cache: dict | Non
     items = []
     item_dir = root / "items"
     paths = sorted(item_dir.glob("*.yaml"))[:MAX_ITEMS] if item_dir.is_dir() else []
-    # With two processes, a helper reads and parses the later files while this one reads the
-    # first ones, and then validates everything in order (nine files in twenty here, the rest
-    # there: validation, done here, is the lighter part of loading).
-    here = len(paths) if jobs < 2 or cache is not None or not hasattr(os, "fork") \
-        or len(paths) < 500 else len(paths) * 9 // 20
-    elsewhere = _read_elsewhere(paths[here:], project_root, root, read) if here < len(paths) else iter(())
-    for n, path in enumerate(paths):
+    for path in paths:
         display = _rel(path, project_root)
-        if n < here:
-            located, found = _cached(cache, path, lambda path=path, display=display: load_item(
-                path, display, root, read))
-        else:
-            located, found = finish_item(path, display, next(elsewhere))
+        located, found = _cached(cache, path, lambda path=path, display=display: load_item(
+            path, display, root, read))
         problems += found
         if located is not None:
             items.append(located)

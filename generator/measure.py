@@ -42,7 +42,7 @@ def machine() -> dict:
             "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 def _cpu() -> float:
-    """CPU seconds of this process and of its finished children (the forked workers)."""
+    """CPU seconds of this process and of its finished children (the subprocesses it waited for)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
 

@@ -1,7 +1,7 @@
 """What the public sees: the one rule deciding which records a site, feed or export shows.
 
 Input: a loaded ``Digest``. Output: the same digest with only the items to show. Every adapter
-(the MkDocs plugin, the forked renderer, ``parallax export`` and ``parallax render``) asks here,
+(the MkDocs plugin, ``parallax export`` and ``parallax render``) asks here,
 so a draft can never reach a classroom through one door that another one keeps shut.
 """
 

@@ -166,22 +166,3 @@ def test_bundled_content_reads_the_same_both_ways():
         assert yamlio.parse(text, str(path)).data == _careful_data(text), path
 
 
-def test_loading_on_two_processes_gives_the_same_digest_and_problems(tmp_path):
-    """The helper process that parses the later files must change nothing but the speed."""
-    import os
-
-    from generator.synthetic import write_content
-
-    if not hasattr(os, "fork"):
-        pytest.skip("fork is POSIX-only")
-    write_content(tmp_path, 600)
-    broken = sorted((tmp_path / "content/items").glob("*.yaml"))
-    broken[-1].write_text("id: [unclosed\n", encoding="utf-8")  # in the helper's share
-    broken[1].write_text("title: 1\n", encoding="utf-8")  # in this process's share
-    one, one_problems = load_content(tmp_path / "content", tmp_path)
-    two, two_problems = load_content(tmp_path / "content", tmp_path, jobs=2)
-    assert [e.value for e in one.items] == [e.value for e in two.items]
-    assert [e.path for e in one.items] == [e.path for e in two.items]
-    assert one_problems == two_problems
-    assert {p.code for p in two_problems} >= {"yaml-syntax"}
-    assert len(two.items) == 598
