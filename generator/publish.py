@@ -64,13 +64,28 @@ class Publication:
     items: int = 0
 
 
-def page(path: str, text: str, setup: Markdown | None = Markdown()) -> Page:
+def page(path: str, text: str, setup: Markdown | None = Markdown(),
+         previous: dict | None = None, current: dict | None = None) -> Page:
     """A generated page's Markdown as a ``Page`` of finished HTML (or, without a Markdown
-    set-up, as Markdown for MkDocs)."""
+    set-up, as Markdown for MkDocs). ``previous`` holds the pages of the last publication in
+    this process by their Markdown, and ``current`` collects this one's: a page whose Markdown
+    is unchanged is not converted again (under ``mkdocs serve`` an edit to one record changes a
+    few pages' Markdown, not all of them)."""
     if setup is None:
         return Page(path, "", markdown=text)
-    done = finish(text, setup)
-    return Page(path, done.front, done.html, done.toc, done.anchors, search=done.search)
+    key = (path, setup, hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
+    made = (previous or {}).get(key)
+    if made is None:
+        done = finish(text, setup)
+        made = Page(path, done.front, done.html, done.toc, done.anchors, search=done.search)
+    if current is not None:
+        current[key] = made
+    return made
+
+
+# The finished pages of the last publication in this process, by (path, set-up, Markdown hash):
+# only what the current publication holds anyway is kept.
+_last: dict = {}
 
 
 def gather(content: Path, project_root: Path, cache, memo: dict | None = None):
@@ -84,16 +99,19 @@ def publish(digest, problems: list[Problem], settings: Settings) -> Publication:
     if has_errors(problems, strict=settings.strict):
         return Publication(problems, refused=True)
     digest = shown(digest, settings.drafts)
+    global _last
     out = Publication(problems, items=len(digest.items))
+    previous, current = _last, {}
     for path, make in render.plan_site(digest, settings.edit_url, settings.site):
         try:
             text = make()
         except Exception as exc:  # a bug: say which page it stopped
             raise RuntimeError(f"while rendering {path}: {type(exc).__name__}: {exc}") from exc
         if path.endswith(".md"):
-            out.pages.append(page(path, text, settings.markdown))
+            out.pages.append(page(path, text, settings.markdown, previous, current))
         else:
             out.files.append((path, text))
+    _last = current
     out.files += list(data_files(digest).items())
     out.copies = record_files(digest)
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -34,6 +35,7 @@ MIN_PARTIES = 3
 WORD_CAP = 18  # words of a key cell
 
 
+@lru_cache(maxsize=8192)  # the cutting rules measure the same texts at every step
 def lines(text: str, width: float = 1.0) -> float:
     """Estimated printed lines of a paragraph at ``width`` of the text column."""
     per_line = max(int(LINE_CHARS * width), 8)

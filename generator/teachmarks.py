@@ -48,6 +48,7 @@ def neutral_wording(note: str) -> str:
     return m.group(1).strip() if m else ""
 
 
+@lru_cache(maxsize=8192)  # the cutting rules cut the same texts at every step
 def words(text: str, cap: int) -> str:
     """``text`` cut to ``cap`` words, with an ellipsis when cut."""
     parts = (text or "").split()

@@ -89,3 +89,33 @@ def test_serve_keeps_pages_as_files_rewritten_only_when_they_change(tmp_path):
     finally:
         config.plugins.on_shutdown()
     assert plugin.pages_dir is None
+
+
+def test_a_second_publication_converts_only_the_pages_whose_markdown_changed(corpus, monkeypatch):
+    """Under ``mkdocs serve`` the plugin publishes again after each edit: pages whose Markdown is
+    unchanged are the last publication's, not converted again; an edited record's pages are,
+    and the result is what a publication from scratch gives."""
+    from generator import publish
+    from generator.cache import Cache
+
+    from conftest import GOOD_ITEM
+
+    def publication():
+        digest, problems = publish.gather(corpus.content, corpus.root, Cache(None))
+        return {p.path: p for p in publish.publish(digest, problems,
+                                                   publish.Settings(drafts=True)).pages}
+
+    first = publication()
+    converted = []
+    real = publish.finish
+    monkeypatch.setattr(publish, "finish",
+                        lambda text, setup: converted.append(1) or real(text, setup))
+    again = publication()
+    assert converted == [] and all(again[path] is first[path] for path in first)
+    corpus.edit_item(lambda d: d.update(neutral_title="A neutral title edited under serve"))
+    edited = publication()
+    item = f"items/{GOOD_ITEM}.md"
+    assert 0 < len(converted) < len(first)  # the item's page and the listings naming it
+    assert "A neutral title edited under serve" in edited[item].html
+    monkeypatch.setattr(publish, "_last", {})  # a publication from scratch
+    assert publication() == edited
