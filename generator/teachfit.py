@@ -135,13 +135,36 @@ def passage_limit(view: View, item, label: str, fixed: float) -> int:
     return max(text_lines * int(LINE_CHARS * QUOTE_WIDTH) - 20, PASSAGE_MIN)
 
 
+def _key_rows(key, who_cell) -> float:
+    """Estimated lines of a printed key's table: its header and a row per word, each as tall
+    as its tallest cell (``who_cell`` gives the "who uses it" cell's text)."""
+    return 1.4 + sum(ROW_EXTRA + max(lines(k.word, 0.22), lines(who_cell(k), 0.45),
+                                     lines(words(k.neutral, WORD_CAP), 0.26)) for k in key)
+
+
 def _key_lines(key, who_words: int) -> float:
     if not key:
         return 0.0
-    return HEADING + 1.4 + sum(ROW_EXTRA + max(lines(k.word, 0.22),
-                                               lines(words(k.who, who_words), 0.45),
-                                               lines(words(k.neutral, WORD_CAP), 0.26))
-                               for k in key)
+    return HEADING + _key_rows(key, lambda k: words(k.who, who_words))
+
+
+class _Rule:
+    """A cutting rule at work: the settings it may lower (``state``), the page's estimate from
+    them (``sections``), and the cuts made so far, in the order first made."""
+
+    def __init__(self, state: dict, sections, budget: float):
+        self.state, self.sections, self.budget = state, sections, budget
+        self.cuts: list[str] = []
+
+    def estimate(self) -> float:
+        return sum(self.sections())
+
+    def shrink(self, name: str, key: str, floor: int, step: int = 1) -> None:
+        """Lower ``state[key]`` by ``step`` down to ``floor`` while the page does not fit."""
+        while self.estimate() > self.budget and self.state[key] > floor:
+            self.state[key] = max(self.state[key] - step, floor)
+            if name not in self.cuts:
+                self.cuts.append(name)
 
 
 def authorship(item) -> str:
@@ -171,7 +194,6 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES,
     credit = authorship(item)
     state = {"answer_lines": 3, "who": WORD_CAP, "keep": len(rows), "sentences": len(sentences),
              "terms": len(marked.key), "excerpt": len(excerpt)}
-    cuts: list[str] = []
 
     def kept() -> tuple[Party, ...]:
         order = sorted(range(len(rows)), key=lambda i: (rows[i][0], i))[: state["keep"]]
@@ -193,8 +215,8 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES,
         return (
             header_lines(view, item, "Handout"),
             HEADING + lines("Headline: " + item.title)
-            + (lines(excerpt[: state["excerpt"]], QUOTE_WIDTH) if state["excerpt"] else 1)
-            + (1 if 0 < state["excerpt"] < len(excerpt) else 0),
+            + lines(excerpt[: state["excerpt"]], QUOTE_WIDTH)
+            + (1 if state["excerpt"] < len(excerpt) else 0),
             _key_lines(key, state["who"]) + (1 if len(key) < len(marked.key) else 0),
             HEADING + lines(" ".join(sentences[: state["sentences"]]))
             + (1 if state["sentences"] < len(sentences) else 0),
@@ -205,14 +227,8 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES,
             FOOT_LINES + SECTION_GAPS + lines(credit),
         )
 
-    def estimate() -> float:
-        return sum(sections())
-
-    def shrink(name: str, key: str, floor: int, step: int = 1) -> None:
-        while estimate() > budget and state[key] > floor:
-            state[key] = max(state[key] - step, floor)
-            if name not in cuts:
-                cuts.append(name)
+    rule = _Rule(state, sections, budget)
+    shrink, estimate, cuts = rule.shrink, rule.estimate, rule.cuts
 
     shrink("answer space", "answer_lines", 2)
     shrink("key notes", "who", 10, 4)
@@ -295,7 +311,6 @@ def fit_answers(view: View, item, budget: float = PAGE_LINES,
     state = {"questions": len(asked), "guidance": most, "note": NOTE_WORDS, "said": SAID_WORDS,
              "key_note": KEY_NOTE_WORDS, "who": WORD_CAP, "excerpt": len(excerpt), "titles": 1,
              "changed": CHANGED_WORDS}
-    cuts: list[str] = []
 
     def shown() -> list[tuple[str, str, bool]]:
         return [(q, sentences_of(g, state["guidance"]), on) for q, g, on in
@@ -325,20 +340,12 @@ def fit_answers(view: View, item, budget: float = PAGE_LINES,
             HEADING + lines("Headline: " + item.title)
             + (lines(excerpt[: state["excerpt"]], QUOTE_WIDTH) if state["excerpt"] else 1)
             + (1 if 0 < state["excerpt"] < len(excerpt) else 0)
-            + (1.4 + sum(ROW_EXTRA + max(lines(k.word, 0.22), lines(key_cell(k), 0.45),
-                                         lines(words(k.neutral, WORD_CAP), 0.26))
-                         for k in marked.key) if marked.key else 1),
+            + (_key_rows(marked.key, key_cell) if marked.key else 1),
             FOOT_LINES + SECTION_GAPS,
         )
 
-    def estimate() -> float:
-        return sum(sections())
-
-    def shrink(name: str, key: str, floor: int, step: int = 1) -> None:
-        while estimate() > budget and state[key] > floor:
-            state[key] = max(state[key] - step, floor)
-            if name not in cuts:
-                cuts.append(name)
+    rule = _Rule(state, sections, budget)
+    shrink, estimate, cuts = rule.shrink, rule.estimate, rule.cuts
 
     shrink("questions", "questions", min(HANDOUT_QUESTIONS, len(asked)))
     shrink("what each link printed", "said", 25, 20)
