@@ -98,42 +98,44 @@ def similarity(old: str, new: str) -> float:
     return sum(block.size for block in matcher.get_matching_blocks()) / min(len(a), len(b))
 
 
+def word_ops(old: str, new: str):
+    """``old`` turned into ``new`` word by word (spacing normalised, words keep their
+    punctuation): (words kept, words dropped, words added) for each step, in reading order."""
+    a, b = old.split(), new.split()
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        yield (a[i1:i2], [], []) if tag == "equal" else ([], a[i1:i2], b[j1:j2])
+
+
 def word_diff(old: str, new: str) -> tuple[Markup, int, int]:
     """``old`` turned into ``new`` word by word: (escaped HTML with <del> and <ins>, words
-    dropped, words added). Spacing is normalised; words keep their punctuation."""
+    dropped, words added)."""
     from .text import bidi_balanced
 
-    a, b = old.split(), new.split()
     parts: list[Markup] = []
     dropped = added = 0
 
     def words(ws):
         return escape(bidi_balanced(" ".join(ws)))
 
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            parts.append(words(a[i1:i2]))
-            continue
-        if i2 > i1:
+    for kept, gone, new_words in word_ops(old, new):
+        if kept:
+            parts.append(words(kept))
+        if gone:
             parts.append(Markup('<del><span class="parallax-sr">dropped: </span>{}</del>')
-                         .format(words(a[i1:i2])))
-            dropped += i2 - i1
-        if j2 > j1:
+                         .format(words(gone)))
+            dropped += len(gone)
+        if new_words:
             parts.append(Markup('<ins><span class="parallax-sr">added: </span>{}</ins>')
-                         .format(words(b[j1:j2])))
-            added += j2 - j1
+                         .format(words(new_words)))
+            added += len(new_words)
     return Markup(" ").join(parts), dropped, added
 
 
 def changed_phrases(old: str, new: str) -> tuple[list[str], list[str]]:
     """The phrases ``new`` dropped from ``old`` and the ones it added, in reading order."""
-    a, b = old.split(), new.split()
-    dropped, added = [], []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            dropped += [" ".join(a[i1:i2])] if i2 > i1 else []
-            added += [" ".join(b[j1:j2])] if j2 > j1 else []
-    return dropped, added
+    ops = list(word_ops(old, new))
+    return ([" ".join(gone) for _, gone, _ in ops if gone],
+            [" ".join(added) for _, _, added in ops if added])
 
 
 def change_summary(change: Change, outlets: dict) -> str:
