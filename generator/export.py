@@ -14,8 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .models import Digest
 from .models import Item
-from .schema import dumps as schema_dumps
-from .schema import schemas
+from .schema import schema_texts
 from .text import plain
 
 CSV_FIELDS = ("id", "title", "neutral_title", "status", "date", "date_precision", "seed_file",
@@ -38,13 +37,22 @@ def dataset(digest: Digest) -> dict:
     }
 
 
-def to_json(digest: Digest) -> str:
-    return "".join(iter_json(digest))
+def record_json(entry) -> str:
+    """One record of ``digest.json``, as ``json.dumps`` writes it there (indented by two)."""
+    text = json.dumps(entry.value.model_dump(mode="json", by_alias=True), indent=2,
+                      ensure_ascii=False)
+    # JSON strings hold no raw line breaks, so every line break is structure.
+    return "    " + text.replace("\n", "\n    ")
 
 
-def iter_json(digest: Digest):
+def to_json(digest: Digest, dump=record_json) -> str:
+    return "".join(iter_json(digest, dump))
+
+
+def iter_json(digest: Digest, dump=record_json):
     """``json.dumps(dataset(digest), indent=2)`` and a newline, in pieces, one record at a time:
-    the same text without the whole dataset in memory at once."""
+    the same text without the whole dataset in memory at once. ``dump`` gives a record's text
+    (``record_json``, or one that remembers it)."""
     sections = [("items", sorted(digest.items, key=lambda e: e.value.id)),
                 ("outlets", digest.outlets), ("actors", digest.actors),
                 ("stakeholders", digest.stakeholders), ("glossary", digest.glossary),
@@ -57,10 +65,7 @@ def iter_json(digest: Digest):
         else:
             yield "[\n"
             for i, e in enumerate(entries):
-                text = json.dumps(e.value.model_dump(mode="json", by_alias=True), indent=2,
-                                  ensure_ascii=False)
-                # JSON strings hold no raw line breaks, so every line break is structure.
-                yield "    " + text.replace("\n", "\n    ")
+                yield dump(e)
                 yield ",\n" if i < len(entries) - 1 else "\n"
             yield "  ]"
         yield ",\n" if n < len(sections) - 1 else "\n"
@@ -98,12 +103,13 @@ def to_csv(digest: Digest) -> str:
     return out.getvalue()
 
 
-def files(digest: Digest, fmt: str = "all", with_json: bool = True) -> dict[str, str]:
+def files(digest: Digest, fmt: str = "all", with_json: bool = True,
+          dump=record_json) -> dict[str, str]:
     """File name -> text for the export, with the JSON Schema beside the data (``with_json``
     false leaves digest.json out, for a caller that writes it with ``iter_json``)."""
-    out = {f"schema/{name}": schema_dumps(s) for name, s in schemas().items()}
+    out = {f"schema/{name}": text for name, text in schema_texts().items()}
     if fmt in ("json", "all") and with_json:
-        out["digest.json"] = to_json(digest)
+        out["digest.json"] = to_json(digest, dump)
     if fmt in ("csv", "all"):
         out["items.csv"] = to_csv(digest)
     return out

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import render
 from .finish import Heading, Markdown, finish
+from .inputs import Same, base, inputs_of
 from .problems import Problem, has_errors
 from .public import shown
 from .sitepaths import record_files
@@ -45,6 +47,7 @@ class Page:
     markdown: str = ""
     search: str | None = None  # what search indexes, where the page keeps some of it out
 
+    @cached_property  # a page is immutable, and one kept under serve is asked again
     def placeholder(self) -> str:
         """What MkDocs reads for this page: the front matter, and a digest of the HTML, so
         that the text changes exactly when the page does (``mkdocs serve --dirty``)."""
@@ -64,28 +67,34 @@ class Publication:
     items: int = 0
 
 
-def page(path: str, text: str, setup: Markdown | None = Markdown(),
-         previous: dict | None = None, current: dict | None = None) -> Page:
+def page(path: str, text: str, setup: Markdown | None = Markdown()) -> Page:
     """A generated page's Markdown as a ``Page`` of finished HTML (or, without a Markdown
-    set-up, as Markdown for MkDocs). ``previous`` holds the pages of the last publication in
-    this process by their Markdown, and ``current`` collects this one's: a page whose Markdown
-    is unchanged is not converted again (under ``mkdocs serve`` an edit to one record changes a
-    few pages' Markdown, not all of them)."""
+    set-up, as Markdown for MkDocs)."""
     if setup is None:
         return Page(path, "", markdown=text)
-    key = (path, setup, hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
-    made = (previous or {}).get(key)
-    if made is None:
-        done = finish(text, setup)
-        made = Page(path, done.front, done.html, done.toc, done.anchors, search=done.search)
-    if current is not None:
-        current[key] = made
-    return made
+    done = finish(text, setup)
+    return Page(path, done.front, done.html, done.toc, done.anchors, search=done.search)
 
 
-# The finished pages of the last publication in this process, by (path, set-up, Markdown hash):
-# only what the current publication holds anyway is kept.
-_last: dict = {}
+@dataclass
+class Kept:
+    """What a publication under ``mkdocs serve`` keeps for the next one, where an edit changes
+    a few pages and not all of them: ``base`` (what every page may show, ``inputs.base``) and,
+    by path, each page's inputs key, a hash of its text, and what it became (a ``Page``, or the
+    text of a file). A page whose inputs are the kept ones is not rendered again; one whose text
+    is the kept text is not converted again (whatever ``base``)."""
+
+    base: tuple = ()
+    pages: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)  # Same(record) -> its text in digest.json
+
+
+# The last publication's, in this process, when it was asked to keep them (``keep``).
+_kept = Kept()
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def gather(content: Path, project_root: Path, cache, memo: dict | None = None):
@@ -94,34 +103,67 @@ def gather(content: Path, project_root: Path, cache, memo: dict | None = None):
     return digest, cache.check(digest, problems)
 
 
-def publish(digest, problems: list[Problem], settings: Settings) -> Publication:
-    """What to publish for a checked digest: nothing when its problems refuse the build."""
+def publish(digest, problems: list[Problem], settings: Settings,
+            keep: bool = False) -> Publication:
+    """What to publish for a checked digest: nothing when its problems refuse the build.
+    ``keep`` (``mkdocs serve``) keeps what this publication made for the next one in this
+    process, which renders again only the pages whose inputs changed."""
+    global _kept
     if has_errors(problems, strict=settings.strict):
         return Publication(problems, refused=True)
     digest = shown(digest, settings.drafts)
-    global _last
     out = Publication(problems, items=len(digest.items))
-    previous, current = _last, {}
+    now = Kept(base(digest, settings)) if keep else None
+    last = _kept.pages if keep else {}
+    last_records = _kept.records if keep else {}
+    same_base = keep and _kept.base == now.base
+    _kept = Kept()  # nothing is kept across a publication that does not ask for it
     for path, make in render.plan_site(digest, settings.edit_url, settings.site):
-        try:
-            text = make()
-        except Exception as exc:  # a bug: say which page it stopped
-            raise RuntimeError(f"while rendering {path}: {type(exc).__name__}: {exc}") from exc
-        if path.endswith(".md"):
-            out.pages.append(page(path, text, settings.markdown, previous, current))
+        inputs = inputs_of(make) if keep else None
+        held = last.get(path)
+        if same_base and inputs is not None and held is not None and held[0] == inputs:
+            made, digest_of_text = held[2], held[1]
         else:
-            out.files.append((path, text))
-    _last = current
-    out.files += list(data_files(digest).items())
+            try:
+                text = make()
+            except Exception as exc:  # a bug: say which page it stopped
+                raise RuntimeError(f"while rendering {path}: {type(exc).__name__}: {exc}") \
+                    from exc
+            digest_of_text = _digest(text) if keep else b""
+            if held is not None and held[1] == digest_of_text:
+                made = held[2]
+            elif path.endswith(".md"):
+                made = page(path, text, settings.markdown)
+            else:
+                made = text
+        if now is not None:
+            now.pages[path] = (inputs, digest_of_text, made)
+        if path.endswith(".md"):
+            out.pages.append(made)
+        else:
+            out.files.append((path, made))
+    if now is not None:
+        _kept = now
+    out.files += list(data_files(digest, now.records if now is not None else None,
+                                 last_records).items())
     out.copies = record_files(digest)
     return out
 
 
-def data_files(digest) -> dict[str, str]:
+def data_files(digest, now: dict | None = None, last: dict | None = None) -> dict[str, str]:
     """The non-page files the site serves: the dataset, its schema, the feeds (the records
-    themselves are served from their files). Their names are ``sitepaths.data_file_names()``."""
-    from .export import feeds, files
+    themselves are served from their files). Their names are ``sitepaths.data_file_names()``.
+    With ``now``, each record's text in the dataset is kept there by the record, and taken
+    from ``last`` where the last publication kept it."""
+    from .export import feeds, files, record_json
 
-    out = {f"data/{name}": text for name, text in files(digest).items()}
+    dump = record_json
+    if now is not None:
+        def dump(entry):
+            key = Same(entry)
+            text = (last or {}).get(key)
+            now[key] = text if text is not None else record_json(entry)
+            return now[key]
+    out = {f"data/{name}": text for name, text in files(digest, dump=dump).items()}
     out.update(feeds(digest))
     return out

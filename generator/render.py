@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from .inputs import Planned, Same, everything, key_of
 from .jsonld import json_ld
 from .models import Digest, Located
 from .sitepaths import PAGE_SIZE, RECORD_PAGES, item_path, page_url, paginate, relative
@@ -43,7 +44,12 @@ def plan_site(digest: Digest, edit_url: str = "",
     plan: list[tuple[str, Callable[[], str]]] = []
 
     def add(template: str, path: str, **context) -> None:
-        plan.append((path, lambda: render_page(template, path, **context).text))
+        # The key of what the page shows (see ``inputs``); these templates also read something
+        # of every item from the view (seed counts, outlets' and parties' item counts).
+        def inputs():
+            key = (template, key_of(context))
+            return key + (everything(view),) if template in _OF_EVERY_ITEM else key
+        plan.append((path, Planned(lambda: render_page(template, path, **context).text, inputs)))
 
     def add_pages(template: str, listing: list, first: str, size: int = PAGE_SIZE, **context):
         for path, chunk, n, total, prev_p, next_p in paginate(listing, first, size):
@@ -56,7 +62,8 @@ def plan_site(digest: Digest, edit_url: str = "",
     add_pages("listing.md.j2", view.items, "items/index.md", entries=lambda c, n: c,
               count=len(view.items), title=lambda c, n: title_meta(f"All items, page {n}"))
     for e in view.items:
-        plan.append((item_path(e.value.id), lambda e=e: render_item(view, e).text))
+        plan.append((item_path(e.value.id), Planned(lambda e=e: render_item(view, e).text,
+                                                    lambda e=e: item_inputs(view, e))))
     add_pages("outlets.md.j2", sorted(view.outlets.values(), key=lambda o: (o.name, o.id)),
               "outlets/index.md", outlets=lambda c, n: c,
               title=lambda c, n: title_meta("Outlets" if n == 1 else f"Outlets, page {n}"))
@@ -85,12 +92,24 @@ def plan_site(digest: Digest, edit_url: str = "",
                    key=lambda row: (row[0].date, row[1].value.id), reverse=True)
     add_pages("corrections.md.j2", fixes, "methodology/corrections.md", 100, rows=lambda c, n: c,
               title=title_meta("Corrections"))
-    plan.append(("methodology/checks.md", lambda: render_checks().text))
-    plan.append(("guides/record-reference.md", lambda: render_reference().text))
+    plan.append(("methodology/checks.md", Planned(lambda: render_checks().text, tuple)))
+    plan.append(("guides/record-reference.md", Planned(lambda: render_reference().text, tuple)))
     from .teach import plan_kit  # the teacher kit: the guide, handouts, keys and activities
 
     plan += plan_kit(view, site.url)
     return plan
+
+
+# Templates that read something of every item from the view, beyond the entries they list.
+_OF_EVERY_ITEM = frozenset({"index.md.j2", "outlets.md.j2", "stakeholders.md.j2"})
+
+
+def item_inputs(view: View, entry: Located) -> tuple:
+    """What an item's page shows: the record, the titles of the items it names as related, and
+    what is known of its seed page (which other items from the same page inform)."""
+    item = entry.value
+    return (Same(entry), tuple((rid, view.titles.get(rid)) for rid in item.related),
+            key_of(view.seed(item)))
 
 
 def render_site(digest: Digest, edit_url: str = "", site: SiteText = SiteText()) -> list[Page]:

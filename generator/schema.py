@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import TypeAdapter
@@ -43,10 +44,20 @@ def dumps(schema: dict) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+@lru_cache(maxsize=1)
+def _texts() -> tuple[tuple[str, str], ...]:
+    return tuple((name, dumps(schema)) for name, schema in schemas().items())
+
+
+def schema_texts() -> dict[str, str]:
+    """File name -> the text of its schema (made once per process: the models do not change)."""
+    return dict(_texts())
+
+
 def write_schemas(out: Path) -> list[Path]:
     """Write every schema into ``out``, replacing the folder whole (``sitedir``)."""
     from .sitedir import write_files
 
-    texts = {name: dumps(schema) for name, schema in schemas().items()}
+    texts = schema_texts()
     write_files(texts, out)
     return [out / name for name in texts]

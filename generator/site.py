@@ -16,6 +16,7 @@ files are kept in a folder of the plugin's own, rewritten only when their text c
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -23,6 +24,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from jinja2 import BytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, MkDocsException, PluginError
@@ -65,13 +67,14 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.command = "build"
         self.records: dict = {}  # serve: parsed records, reused while their file is unchanged
         self.pages_dir: Path | None = None  # serve: the generated files, kept between rebuilds
-        self.written: dict[str, bytes] = {}  # serve: the digest of each kept file's text
+        self.written: dict[str, tuple] = {}  # serve: each kept file's text and its digest
         self.show = None  # a callable given the problems, instead of logging them
         self.finished: dict[str, Page] = {}  # src path -> page whose HTML MkDocs has not shown
         self.searched: dict[str, str] = {}  # src path -> the page's HTML while search reads it
         self.item_count = 0  # items in the last build
         self.failure = None  # what stopped the last build
         self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
+        self.compiled = _Compiled()  # serve: the theme's templates, compiled once
 
     # The presence of on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
     def on_startup(self, *, command, dirty):
@@ -102,6 +105,23 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         """Whether this build shows drafts: asked for, or a preview under ``mkdocs serve``."""
         return self.config.drafts or self.command == "serve"
 
+    # Under `mkdocs serve` the process holds the digest, the kept pages and MkDocs' own objects
+    # between rebuilds: the collector's full passes over them would be most of a rebuild that
+    # changes a few pages. So what exists when a rebuild starts is set aside from the
+    # collector (``gc.freeze``) until it ends; objects freed by their count are freed as ever,
+    # and the next full pass after the rebuild looks at everything again.
+    def on_pre_build(self, config):
+        if self.command == "serve":
+            gc.freeze()
+
+    # MkDocs makes the theme's Jinja environment again for every build, and so compiles its
+    # templates again; under serve their compiled code is kept between rebuilds (Jinja checks
+    # each template's source against it).
+    def on_env(self, env, config, files):
+        if self.command == "serve":
+            env.bytecode_cache = self.compiled
+        return env
+
     def on_files(self, files: Files, config) -> Files:
         serving = self.command == "serve"
         settings = Settings(self.config.edit_url, self.drafts, self.config.strict,
@@ -115,13 +135,13 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         else:
             _log(problems, self.config.strict)
         try:
-            result = publish(digest, problems, settings)
+            result = publish(digest, problems, settings, keep=serving)
         except RuntimeError as exc:  # a page the renderer could not make: say which
             raise PluginError(str(exc)) from exc
         if result.refused:
             raise PluginError(REFUSED)
         self.item_count = result.items
-        made = [(p.path, p.placeholder()) for p in result.pages] + result.files
+        made = [(p.path, p.placeholder) for p in result.pages] + result.files
         _refuse_clashes(files, [path for path, _ in made] + [p for p, _ in result.copies], config)
         self.finished = {p.path: p for p in result.pages if p.html is not None}
         if serving:
@@ -140,16 +160,19 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if self.pages_dir is None:
             sweep(Path(tempfile.gettempdir()), "parallax-serve-")
             self.pages_dir = make_private_dir("parallax-serve-")
-        seen = set()
+        seen, folder = set(), str(self.pages_dir)
         for path, text in made:
-            data = text.encode("utf-8")
-            digest = hashlib.blake2b(data, digest_size=16).digest()
-            target = self.pages_dir / path
-            if self.written.get(path) != digest or not target.exists():
-                write_file(target, data, sync=False)
-                self.written[path] = digest
+            target = os.path.join(folder, path)
+            kept = self.written.get(path)
+            # Unless it is the very text kept (``publish.Kept``), and its file is still there:
+            if kept is None or kept[0] is not text or not os.path.exists(target):
+                data = text.encode("utf-8")
+                digest = hashlib.blake2b(data, digest_size=16).digest()
+                if kept is None or kept[1] != digest or not os.path.exists(target):
+                    write_file(Path(target), data, sync=False)
+                self.written[path] = (text, digest)
             seen.add(path)
-            files.append(File.generated(config, path, abs_src_path=str(target)))
+            files.append(File.generated(config, path, abs_src_path=target))
         for path in set(self.written) - seen:  # a record was removed: so are its pages
             (self.pages_dir / path).unlink(missing_ok=True)
             del self.written[path]
@@ -192,10 +215,27 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
 
     def on_post_build(self, config):
         self.finished, self.searched = {}, {}
+        gc.unfreeze()
 
     def on_build_error(self, error):
         self.failure = error  # `parallax build` shows it (MkDocs says only "Aborted")
         self.finished, self.searched = {}, {}
+        gc.unfreeze()
+
+
+class _Compiled(BytecodeCache):
+    """Compiled templates, in memory, for as long as the plugin lives."""
+
+    def __init__(self):
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self.kept.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # dropped by Jinja if the source changed
+
+    def dump_bytecode(self, bucket):
+        self.kept[bucket.key] = bucket.bytecode_to_string()
 
 
 def _token(heading) -> dict:

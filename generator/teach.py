@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .inputs import Planned, Same, everything, key_of
 from .render import View, _render, environment, page_url, paginate, relative, title_meta
 from .teachfit import (DEFAULT_TITLE, FRAMING_FIXED, FRAMING_LABEL, PAGE_LINES,  # noqa: F401
                        NO_GUIDANCE, PASSAGE_MIN, TRACE_FIXED, TRACE_LABEL, TRACE_STEP,
@@ -160,25 +161,30 @@ class Kit:
 
 
 def plan_kit(view: View, site_url: str = "") -> list[tuple[str, object]]:
-    """Every page of the teacher kit: its path and how to render it."""
+    """Every page of the teacher kit: its path, how to render it and what it shows (its
+    ``inputs`` key; the kit's settings and the registries are the publication's ``base``)."""
     kit = Kit(view, site_url)
     plan: list[tuple[str, object]] = [
-        ("teachers/index.md", lambda: kit.render("teachers/guide.md.j2", "teachers/index.md",
-                                                 title=title_meta("For teachers"))),
-        ("teachers/print.css", stylesheet),
+        ("teachers/index.md", Planned(lambda: kit.render(
+            "teachers/guide.md.j2", "teachers/index.md", title=title_meta("For teachers")),
+            lambda: ("guide", everything(view)))),
+        ("teachers/print.css", Planned(stylesheet, tuple)),
     ]
     for path, chunk, n, total, prev_p, next_p in paginate(kit.entries, "teachers/handouts/index.md",
                                                           INDEX_SIZE):
-        plan.append((path, lambda path=path, chunk=chunk, n=n, total=total, prev_p=prev_p,
-                     next_p=next_p: kit.render(
-                         "teachers/handouts.md.j2", path, entries=chunk, number=n, total=total,
-                         prev_path=prev_p, next_path=next_p,
-                         title=title_meta("Handouts" if n == 1 else f"Handouts, page {n}"))))
+        plan.append((path, Planned(
+            lambda path=path, chunk=chunk, n=n, total=total, prev_p=prev_p, next_p=next_p:
+            kit.render("teachers/handouts.md.j2", path, entries=chunk, number=n, total=total,
+                       prev_path=prev_p, next_path=next_p,
+                       title=title_meta("Handouts" if n == 1 else f"Handouts, page {n}")),
+            lambda chunk=chunk, n=n, total=total: ("handouts", key_of(chunk), n, total))))
     for e in kit.entries:
         for kind, path in kit_paths(e.value.id).items():
-            plan.append((path, lambda kind=kind, e=e: kit.item_page(kind, e)))
+            plan.append((path, Planned(lambda kind=kind, e=e: kit.item_page(kind, e),
+                                       lambda kind=kind, e=e: (kind, Same(e)))))
     chunks = [kit.entries[i:i + PACK_SIZE] for i in range(0, len(kit.entries), PACK_SIZE)] or [[]]
     for n, chunk in enumerate(chunks, 1):
-        plan.append((pack_path(n), lambda chunk=chunk, n=n: kit.pack(
-            chunk, n, len(chunks), n - 1 if n > 1 else None, n + 1 if n < len(chunks) else None)))
+        plan.append((pack_path(n), Planned(lambda chunk=chunk, n=n: kit.pack(
+            chunk, n, len(chunks), n - 1 if n > 1 else None, n + 1 if n < len(chunks) else None),
+            lambda chunk=chunk, n=n: ("pack", key_of(chunk), n, len(chunks)))))
     return plan

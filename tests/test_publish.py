@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from generator import yamlio
 from generator.site import BuildFailed, build
+from generator.sitedir import write_file
 
 from conftest import fixture_project
 
@@ -103,7 +105,7 @@ def test_a_second_publication_converts_only_the_pages_whose_markdown_changed(cor
     def publication():
         digest, problems = publish.gather(corpus.content, corpus.root, Cache(None))
         return {p.path: p for p in publish.publish(digest, problems,
-                                                   publish.Settings(drafts=True)).pages}
+                                                   publish.Settings(drafts=True), keep=True).pages}
 
     first = publication()
     converted = []
@@ -117,5 +119,129 @@ def test_a_second_publication_converts_only_the_pages_whose_markdown_changed(cor
     item = f"items/{GOOD_ITEM}.md"
     assert 0 < len(converted) < len(first)  # the item's page and the listings naming it
     assert "A neutral title edited under serve" in edited[item].html
-    monkeypatch.setattr(publish, "_last", {})  # a publication from scratch
+    monkeypatch.setattr(publish, "_kept", publish.Kept())  # a publication from scratch
     assert publication() == edited
+
+
+def _edits(rng):
+    """Edits an editor makes under ``mkdocs serve``, each given the project and the random
+    source: to one record, to what other records' pages show of it, to the registries."""
+    def item(project):
+        return rng.choice(sorted((project / "content/items").glob("*.yaml")))
+
+    def change(path, how):
+        data = yamlio.parse(path.read_text(encoding="utf-8"), str(path)).data
+        how(data)
+        write_file(path, yamlio.dump(data), sync=False)
+
+    def title(p):
+        change(item(p), lambda d: d.update(neutral_title=f"Edited title {rng.random()}"))
+
+    def date(p):
+        change(item(p), lambda d: d["date"].update(value=f"20{rng.randint(10, 23)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"))
+
+    def status(p):
+        change(item(p), lambda d: d.update(status=rng.choice(["published", "reviewed",
+                                                              "set-aside"]),
+                                           neutral_title=d["neutral_title"] or "A new title",
+                                           reviewed_by=d["reviewed_by"] or "A reviewer"))
+
+    def position(p):
+        change(item(p), lambda d: d["perspectives"][0].update(gist=f"Edited gist {rng.random()}."))
+
+    def related(p):
+        path = item(p)
+        others = [q.stem for q in (p / "content/items").glob("*.yaml") if q != path]
+        change(path, lambda d: d.update(related=rng.sample(others, 2)))
+
+    def seed_page(p):  # what every item from the same seed page shows of it
+        def how(d):
+            d["seed"]["link"] = ""
+            d["provenance"][0]["title"] = f"Edited seed page {rng.random()}"
+        change(item(p), how)
+
+    def outlet(p):  # what a link of some item shows of an outlet
+        change(item(p), lambda d: d["provenance"][0].update(
+            outlet=rng.choice(yamlio.parse((p / "content/outlets.yaml").read_text(
+                encoding="utf-8"), "outlets.yaml").data)["id"]))
+
+    def registry(p):
+        path = p / "content/outlets.yaml"
+        data = yamlio.parse(path.read_text(encoding="utf-8"), str(path)).data
+        rng.choice(data)["name"] = f"Edited outlet {rng.random()}"
+        write_file(path, yamlio.dump(data), sync=False)
+
+    def removed(p):
+        gone = item(p)
+        gone.unlink()
+        for path in (p / "content/items").glob("*.yaml"):
+            if gone.stem in path.read_text(encoding="utf-8"):
+                change(path, lambda d: d.update(related=[r for r in d["related"]
+                                                         if r != gone.stem]))
+
+    def copied(p):
+        source = item(p)
+        data = yamlio.parse(source.read_text(encoding="utf-8"), str(source)).data
+        data["id"] = f"item-copy-{rng.randint(0, 10**6)}"
+        write_file(source.with_name(data["id"] + ".yaml"), yamlio.dump(data), sync=False)
+
+    def touched(p):
+        path = item(p)
+        write_file(path, path.read_bytes(), sync=False)
+
+    return [title, date, status, position, related, seed_page, outlet, registry, removed,
+            copied, touched]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_publication_that_renders_only_what_changed_equals_one_from_scratch(tmp_path, seed,
+                                                                               monkeypatch):
+    """Under ``mkdocs serve`` a publication renders again only the pages whose inputs changed
+    (``generator/inputs.py``); after any sequence of edits it is the publication a build from
+    scratch gives, page for page and file for file."""
+    import random
+
+    from generator import publish
+    from generator.cache import Cache
+    from generator.inputs import Planned
+    from generator.synthetic import write_content
+
+    project = tmp_path / "project"
+    write_content(project, 24, seed=seed)
+    rng = random.Random(seed)
+    records: dict = {}  # as the plugin keeps them between rebuilds
+    settings = publish.Settings(drafts=True)
+    monkeypatch.setattr(publish, "_kept", publish.Kept())
+    rendered = []
+    plan_site = publish.render.plan_site
+
+    def counted(*args):
+        return [(path, Planned(lambda make=make, path=path: rendered.append(path) or make(),
+                                       getattr(make, "inputs", None)))
+                for path, make in plan_site(*args)]
+
+    def publication(keep):
+        digest, problems = publish.gather(project / "content", project, Cache(None),
+                                          memo=records if keep else None)
+        out = publish.publish(digest, problems, settings, keep=keep)
+        return out.refused, out.pages, out.files
+
+    monkeypatch.setattr(publish.render, "plan_site", counted)
+    publication(True)
+    edits, shown = _edits(rng), 0
+    for step in range(14):
+        edit = rng.choice(edits)
+        time.sleep(0.002)
+        edit(project)
+        rendered.clear()
+        served = publication(True)
+        partly = len(rendered)
+        kept = publish._kept
+        monkeypatch.setattr(publish, "_kept", publish.Kept())
+        scratch = publication(False)
+        monkeypatch.setattr(publish, "_kept", kept)
+        assert served == scratch, f"step {step}: {edit.__name__}"
+        shown += not served[0]
+        if edit.__name__ in ("title", "position", "touched") and not served[0]:
+            assert partly < len(rendered) - partly  # fewer pages than a whole publication
+    assert shown >= 12  # most edits leave a digest that publishes
