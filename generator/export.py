@@ -103,13 +103,12 @@ def to_csv(digest: Digest) -> str:
     return out.getvalue()
 
 
-def files(digest: Digest, fmt: str = "all", with_json: bool = True,
-          dump=record_json) -> dict[str, str]:
+def files(digest: Digest, fmt: str = "all", with_json: bool = True) -> dict[str, str]:
     """File name -> text for the export, with the JSON Schema beside the data (``with_json``
     false leaves digest.json out, for a caller that writes it with ``iter_json``)."""
     out = {f"schema/{name}": text for name, text in schema_texts().items()}
     if fmt in ("json", "all") and with_json:
-        out["digest.json"] = to_json(digest, dump)
+        out["digest.json"] = to_json(digest)
     if fmt in ("csv", "all"):
         out["items.csv"] = to_csv(digest)
     return out

@@ -10,6 +10,7 @@ passes; the MkDocs plugin (``site``) hands the result to MkDocs and knows nothin
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,26 +35,51 @@ class Settings:
     markdown: Markdown | None = Markdown()  # None: MkDocs converts the pages' Markdown
 
 
+def pack(text: str | None) -> bytes | None:
+    """Text as UTF-8, compressed: how a publication holds its pages and files until they are
+    written (a 10,000-item digest has some 50,000 of them, over a gigabyte as text)."""
+    return None if text is None else zlib.compress(text.encode("utf-8"), 1)
+
+
+def pack_pieces(pieces) -> bytes:
+    """``pack("".join(pieces))``, without the whole text in memory at once."""
+    packer = zlib.compressobj(1)
+    return b"".join([*(packer.compress(p.encode("utf-8")) for p in pieces), packer.flush()])
+
+
+def unpack(data: bytes | None) -> str | None:
+    return None if data is None else zlib.decompress(data).decode("utf-8")
+
+
 @dataclass(frozen=True)
 class Page:
-    """A generated page: ``front`` (its front matter: title, options) and either finished
-    ``html`` with its ``toc`` and ``anchors``, or ``markdown`` for MkDocs to convert."""
+    """A generated page: ``front`` (its front matter: title, options) and either finished HTML
+    (``html``, held packed) with its ``toc`` and ``anchors``, or ``markdown`` for MkDocs."""
 
     path: str
     front: str
-    html: str | None = None
+    packed: bytes | None = None  # the finished HTML, ``pack``ed
     toc: tuple[Heading, ...] = ()
     anchors: frozenset[str] = frozenset()
     markdown: str = ""
-    search: str | None = None  # what search indexes, where the page keeps some of it out
+    packed_search: bytes | None = None  # what search indexes, where the page keeps some out
+    titled: bool = False  # the HTML holds its own <h1> (the theme adds one to a page without)
+
+    @property
+    def html(self) -> str | None:
+        return unpack(self.packed)
+
+    @property
+    def search(self) -> str | None:
+        return unpack(self.packed_search)
 
     @cached_property  # a page is immutable, and one kept under serve is asked again
     def placeholder(self) -> str:
         """What MkDocs reads for this page: the front matter, and a digest of the HTML, so
         that the text changes exactly when the page does (``mkdocs serve --dirty``)."""
-        if self.html is None:
+        if self.packed is None:
             return self.front + self.markdown
-        digest = hashlib.blake2b(self.html.encode("utf-8"), digest_size=16).hexdigest()
+        digest = hashlib.blake2b(self.packed, digest_size=16).hexdigest()
         return f"{self.front}<!-- parallax {digest} -->\n"
 
 
@@ -62,7 +88,7 @@ class Publication:
     problems: list[Problem]
     refused: bool = False  # errors (or, with strict, warnings): nothing to publish
     pages: list[Page] = field(default_factory=list)
-    files: list[tuple[str, str]] = field(default_factory=list)  # (site path, text)
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (site path, packed text)
     copies: list[tuple[str, str]] = field(default_factory=list)  # (site path, source file)
     items: int = 0
 
@@ -73,7 +99,8 @@ def page(path: str, text: str, setup: Markdown | None = Markdown()) -> Page:
     if setup is None:
         return Page(path, "", markdown=text)
     done = finish(text, setup)
-    return Page(path, done.front, done.html, done.toc, done.anchors, search=done.search)
+    return Page(path, done.front, pack(done.html), done.toc, done.anchors,
+                packed_search=pack(done.search), titled="<h1" in done.html)
 
 
 @dataclass
@@ -135,7 +162,7 @@ def publish(digest, problems: list[Problem], settings: Settings,
             elif path.endswith(".md"):
                 made = page(path, text, settings.markdown)
             else:
-                made = text
+                made = pack(text)
         if now is not None:
             now.pages[path] = (inputs, digest_of_text, made)
         if path.endswith(".md"):
@@ -144,18 +171,17 @@ def publish(digest, problems: list[Problem], settings: Settings,
             out.files.append((path, made))
     if now is not None:
         _kept = now
-    out.files += list(data_files(digest, now.records if now is not None else None,
-                                 last_records).items())
+    out.files += data_files(digest, now.records if now is not None else None, last_records)
     out.copies = record_files(digest)
     return out
 
 
-def data_files(digest, now: dict | None = None, last: dict | None = None) -> dict[str, str]:
-    """The non-page files the site serves: the dataset, its schema, the feeds (the records
-    themselves are served from their files). Their names are ``sitepaths.data_file_names()``.
-    With ``now``, each record's text in the dataset is kept there by the record, and taken
-    from ``last`` where the last publication kept it."""
-    from .export import feeds, files, record_json
+def data_files(digest, now: dict | None = None, last: dict | None = None) -> list[tuple[str, bytes]]:
+    """The non-page files the site serves, ``pack``ed: the dataset, its schema, the feeds (the
+    records themselves are served from their files). Their names are
+    ``sitepaths.data_file_names()``. With ``now``, each record's text in the dataset is kept
+    there by the record, and taken from ``last`` where the last publication kept it."""
+    from .export import feeds, files, iter_json, record_json
 
     dump = record_json
     if now is not None:
@@ -164,6 +190,7 @@ def data_files(digest, now: dict | None = None, last: dict | None = None) -> dic
             text = (last or {}).get(key)
             now[key] = text if text is not None else record_json(entry)
             return now[key]
-    out = {f"data/{name}": text for name, text in files(digest, dump=dump).items()}
-    out.update(feeds(digest))
+    out = [(f"data/{name}", pack(text)) for name, text in files(digest, with_json=False).items()]
+    out.insert(0, ("data/digest.json", pack_pieces(iter_json(digest, dump))))
+    out += [(name, pack(text)) for name, text in feeds(digest).items()]
     return out

@@ -20,6 +20,7 @@ import gc
 import hashlib
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,7 +35,7 @@ from mkdocs.structure.toc import get_toc
 
 from .cache import Cache, open_cache
 from .finish import Markdown
-from .publish import Page, Settings, gather, publish
+from .publish import Page, Settings, gather, publish, unpack
 from .sitedir import make_private_dir, sweep, write_file
 from .sitepaths import output_path
 from .view import SiteText
@@ -69,8 +70,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.pages_dir: Path | None = None  # serve: the generated files, kept between rebuilds
         self.written: dict[str, tuple] = {}  # serve: each kept file's text and its digest
         self.show = None  # a callable given the problems, instead of logging them
-        self.finished: dict[str, Page] = {}  # src path -> page whose HTML MkDocs has not shown
-        self.searched: dict[str, str] = {}  # src path -> the page's HTML while search reads it
+        self.finished: dict[str, Page] = {}  # src path -> page whose HTML MkDocs has not written
+        self.nonce = secrets.token_hex(8)  # in the marker that holds a page's place (never output)
         self.item_count = 0  # items in the last build
         self.failure = None  # what stopped the last build
         self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
@@ -143,12 +144,13 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.item_count = result.items
         made = [(p.path, p.placeholder) for p in result.pages] + result.files
         _refuse_clashes(files, [path for path, _ in made] + [p for p, _ in result.copies], config)
-        self.finished = {p.path: p for p in result.pages if p.html is not None}
+        self.finished = {p.path: p for p in result.pages if p.packed is not None}
         if serving:
             self._keep_as_files(files, config, made)
-        else:
-            for path, text in made:
+        else:  # the pages' placeholders are small; the other files are written out
+            for path, text in made[:len(result.pages)]:
                 files.append(File.generated(config, path, content=text))
+            self._keep_as_files(files, config, made[len(result.pages):])
         # MkDocs copies the record files (and a dirty build only those that changed).
         for path, source in result.copies:
             files.append(File.generated(config, path, abs_src_path=source))
@@ -156,20 +158,22 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
 
     def _keep_as_files(self, files: Files, config, made) -> None:
         """Generated files in the plugin's folder, each rewritten only when its text changed (a
-        dirty build rebuilds a page only when its file is newer than the built page)."""
+        dirty build rebuilds a page only when its file is newer than the built page). A text
+        is a placeholder (``str``) or a file's ``pack``ed text (``bytes``)."""
         if self.pages_dir is None:
-            sweep(Path(tempfile.gettempdir()), "parallax-serve-")
-            self.pages_dir = make_private_dir("parallax-serve-")
+            sweep(Path(tempfile.gettempdir()), "parallax-pages-")
+            self.pages_dir = make_private_dir("parallax-pages-")
         seen, folder = set(), str(self.pages_dir)
         for path, text in made:
             target = os.path.join(folder, path)
             kept = self.written.get(path)
             # Unless it is the very text kept (``publish.Kept``), and its file is still there:
             if kept is None or kept[0] is not text or not os.path.exists(target):
-                data = text.encode("utf-8")
+                data = text.encode("utf-8") if isinstance(text, str) else text
                 digest = hashlib.blake2b(data, digest_size=16).digest()
                 if kept is None or kept[1] != digest or not os.path.exists(target):
-                    write_file(Path(target), data, sync=False)
+                    write_file(Path(target), data if isinstance(text, str) else
+                               unpack(text).encode("utf-8"), sync=False)
                 self.written[path] = (text, digest)
             seen.add(path)
             files.append(File.generated(config, path, abs_src_path=target))
@@ -182,44 +186,59 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             return ""  # the page is finished HTML: MkDocs' Markdown has nothing to convert
         return markdown
 
-    @event_priority(100)  # before every other plugin: they see the page's finished HTML
+    # A generated page's HTML reaches the written page in on_post_page. Until then MkDocs holds
+    # a marker in its place: MkDocs converts every page before it writes any, and would
+    # otherwise hold the HTML of every page of the site at once. The marker says whether the
+    # page has its own <h1> (the theme gives one to a page whose content has none).
+    def _marker(self, done: Page) -> str:
+        return f"<!-- parallax page {self.nonce}{' <h1' if done.titled else ''} -->"
+
+    @event_priority(100)  # before every other plugin
     def on_page_content(self, html, page, config, files):
-        done = self.finished.pop(page.file.src_uri, None)
+        done = self.finished.get(page.file.src_uri)
         if done is None:
             return html
         page.toc = get_toc([_token(h) for h in done.toc])
         page.present_anchor_ids = set(done.anchors)
-        if done.search is not None:
-            self.searched[page.file.src_uri] = done.search
-        return done.html
+        return self._marker(done)
 
-    # The search plugin indexes page.content in on_page_context (priority 0). For a page that
-    # keeps parts out of search, it is given the page without them, so that it does not parse
-    # what it would skip (most of an item page), and the page is given back right after.
+    # The search plugin indexes page.content in on_page_context (priority 0): it is given the
+    # page (or, for a page that keeps parts out of search, the page without them, so that it
+    # does not parse what it would skip: most of an item page), and the marker right after.
     @event_priority(50)
     def _show_search_its_part(self, context, page, config, nav):
-        search = self.searched.get(page.file.src_uri)
-        if search is not None:
-            self.searched[page.file.src_uri] = page.content
-            page.content = search
+        done = self.finished.get(page.file.src_uri)
+        if done is not None:
+            page.content = done.search if done.packed_search is not None else done.html
         return context
 
     @event_priority(-50)
     def _give_the_page_back(self, context, page, config, nav):
-        shown = self.searched.pop(page.file.src_uri, None)
-        if shown is not None:
-            page.content = shown
+        done = self.finished.get(page.file.src_uri)
+        if done is not None:
+            page.content = self._marker(done)
         return context
 
     on_page_context = CombinedEvent(_show_search_its_part, _give_the_page_back)
 
+    @event_priority(100)  # before every other plugin: they see the page's finished HTML
+    def on_post_page(self, output, page, config):
+        done = self.finished.pop(page.file.src_uri, None)
+        if done is None:
+            return output
+        marker = self._marker(done)
+        if output.count(marker) != 1:
+            raise PluginError(f"{page.file.src_uri}: the theme did not show the page's content "
+                              "exactly once; Parallax needs a theme that does (Material does)")
+        return output.replace(marker, done.html)
+
     def on_post_build(self, config):
-        self.finished, self.searched = {}, {}
+        self.finished = {}
         gc.unfreeze()
 
     def on_build_error(self, error):
         self.failure = error  # `parallax build` shows it (MkDocs says only "Aborted")
-        self.finished, self.searched = {}, {}
+        self.finished = {}
         gc.unfreeze()
 
 
