@@ -1,10 +1,14 @@
 """Stage: publish. Input: the content folder and the build's settings. Output: a ``Publication``,
 plain data: every page the site generates (finished HTML with its title and table of contents,
 or Markdown for MkDocs to convert), every other generated file's text, the record files the site
-serves as they are, and the problems the checks found.
+serves as they are, and the problems the checks found. Pages and files are held ``pack``ed
+(UTF-8, compressed) until they are written: a large digest's pages would not fit in memory
+together as text.
 
 Like MkDocs' own build, it gathers and checks everything first and renders only content that
 passes; the MkDocs plugin (``site``) hands the result to MkDocs and knows nothing of records.
+Asked to ``keep`` (``mkdocs serve``), it keeps what it made for the next publication in the
+process, which renders again only the pages whose inputs changed (``inputs``).
 """
 
 from __future__ import annotations

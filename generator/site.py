@@ -5,13 +5,17 @@ Input: MkDocs' configuration and events. Output: generated files (``File.generat
 page, data file and record file; the content's problems as log records (or handed to
 ``parallax build``), and a refused build when they include errors. Nothing is ever written into
 ``content/``. A generated page reaches MkDocs as its front matter and a placeholder; the plugin
-gives MkDocs the page's finished HTML and table of contents when MkDocs converts it, so that
-MkDocs' Markdown runs only on the hand-written pages of ``docs/``, and shows the search plugin
-only the part of a page that search indexes.
+sets the page's table of contents when MkDocs converts it, holds a marker in place of its HTML
+until MkDocs has put the theme around it, and writes the HTML in then, so that MkDocs' Markdown
+runs only on the hand-written pages of ``docs/`` and MkDocs never holds every page's HTML at
+once; it shows the search plugin only the part of a page that search indexes. The other files
+(the teacher kit's print pages, the data) are written into a folder of the plugin's own, and
+MkDocs copies them from there.
 
-Under ``mkdocs serve`` records are parsed again only when their file changed, and the generated
-files are kept in a folder of the plugin's own, rewritten only when their text changes, so that
-``mkdocs serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
+Under ``mkdocs serve`` records are parsed again only when their file changed, only the pages
+whose inputs changed are rendered again (``inputs``), and the generated files are kept in the
+plugin's folder, rewritten only when their text changes, so that ``mkdocs serve --dirty``
+(``make serve``) rebuilds only the pages an edit touched.
 """
 
 from __future__ import annotations
@@ -135,6 +139,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             self.show(problems)
         else:
             _log(problems, self.config.strict)
+        if not serving:  # the problems are reported: their lines, and the text behind them, are done
+            digest = digest.without_text()
         try:
             result = publish(digest, problems, settings, keep=serving)
         except RuntimeError as exc:  # a page the renderer could not make: say which

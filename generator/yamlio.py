@@ -71,6 +71,11 @@ class Document:
         """The same document, its data let go (once validated, only the lines are needed)."""
         return Document(self.path, None, self.lines, self.text)
 
+    def without_text(self) -> "Document":
+        """The same document without the text its lines are worked out from: for a build, once
+        its problems have been reported (a line asked for afterwards is the file's first)."""
+        return Document(self.path, None, self.lines or {}, None)
+
 
 YamlProblem = ProblemError  # the one error type of reading, under the name this module uses
 

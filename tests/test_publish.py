@@ -7,6 +7,7 @@ unchanged records are not parsed again."""
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from generator import yamlio
 from generator.site import BuildFailed, build
 from generator.sitedir import write_file
 
-from conftest import fixture_project
+from conftest import PARALLAX, fixture_project
 
 pytestmark = pytest.mark.slow
 
@@ -245,3 +246,31 @@ def test_a_publication_that_renders_only_what_changed_equals_one_from_scratch(tm
         if edit.__name__ in ("title", "position", "touched") and not served[0]:
             assert partly < len(rendered) - partly  # fewer pages than a whole publication
     assert shown >= 12  # most edits leave a digest that publishes
+
+
+def test_a_theme_that_does_not_show_a_page_once_fails_the_build_clearly(tmp_path):
+    """A generated page's HTML replaces the marker MkDocs held for it once the theme has been
+    rendered around it: a theme that shows the content twice (or not at all) stops the build
+    with a message, rather than writing a page with the marker in it, or the page twice."""
+    project = tmp_path / "project"
+    config = fixture_project(project)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+                      encoding="utf-8")
+    (project / "overrides").mkdir()
+    (project / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ page.content }}{{ page.content }}'
+        '{% endblock %}', encoding="utf-8")
+    run = subprocess.run([*PARALLAX, "build", "--content", "content", "--site-dir", "site"],
+                         cwd=project, capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "did not show the page's content exactly once" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (project / "site").exists()  # nothing half-written
+    # The same theme showing the content once builds, and no page holds a marker.
+    (project / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ page.content }}{% endblock %}',
+        encoding="utf-8")
+    assert build(config, project / "content", project / "site") == 2
+    pages = list((project / "site").rglob("*.html"))
+    assert pages and not [p for p in pages if "parallax page" in p.read_text(encoding="utf-8")]
