@@ -45,8 +45,8 @@ def record_json(entry) -> str:
     return "    " + text.replace("\n", "\n    ")
 
 
-def to_json(digest: Digest, dump=record_json) -> str:
-    return "".join(iter_json(digest, dump))
+def to_json(digest: Digest) -> str:
+    return "".join(iter_json(digest))
 
 
 def iter_json(digest: Digest, dump=record_json):

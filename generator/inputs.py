@@ -45,18 +45,9 @@ class Same:
         return f"Same({type(self.obj).__name__})"
 
 
-class Whole:
-    """The ``View`` in a page's context: what a page reads from it of the registries is in
-    ``base``; a page that reads something of every item adds ``everything`` to its key."""
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Whole)
-
-    def __hash__(self) -> int:
-        return 0
-
-
-WHOLE = Whole()
+# The ``View`` in a page's context: what a page reads from it of the registries is in ``base``;
+# a page that reads something of every item adds ``everything`` to its key.
+WHOLE = "the view"
 
 
 def key_of(value):

@@ -55,6 +55,11 @@ def unpack(data: bytes | None) -> str | None:
     return None if data is None else zlib.decompress(data).decode("utf-8")
 
 
+def unpack_bytes(data: bytes) -> bytes:
+    """A ``pack``ed text as the UTF-8 bytes to write."""
+    return zlib.decompress(data)
+
+
 @dataclass(frozen=True)
 class Page:
     """A generated page: ``front`` (its front matter: title, options) and either finished HTML

@@ -39,7 +39,7 @@ from mkdocs.structure.toc import get_toc
 
 from .cache import Cache, open_cache
 from .finish import Markdown
-from .publish import Page, Settings, gather, publish, unpack
+from .publish import Page, Settings, gather, publish, unpack_bytes
 from .sitedir import make_private_dir, sweep, write_file
 from .sitepaths import output_path
 from .view import SiteText
@@ -179,7 +179,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                 digest = hashlib.blake2b(data, digest_size=16).digest()
                 if kept is None or kept[1] != digest or not os.path.exists(target):
                     write_file(Path(target), data if isinstance(text, str) else
-                               unpack(text).encode("utf-8"), sync=False)
+                               unpack_bytes(text), sync=False)
                 self.written[path] = (text, digest)
             seen.add(path)
             files.append(File.generated(config, path, abs_src_path=target))
