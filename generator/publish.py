@@ -45,12 +45,6 @@ def pack(text: str | None) -> bytes | None:
     return None if text is None else zlib.compress(text.encode("utf-8"), 1)
 
 
-def pack_pieces(pieces) -> bytes:
-    """``pack("".join(pieces))``, without the whole text in memory at once."""
-    packer = zlib.compressobj(1)
-    return b"".join([*(packer.compress(p.encode("utf-8")) for p in pieces), packer.flush()])
-
-
 def unpack(data: bytes | None) -> str | None:
     return None if data is None else zlib.decompress(data).decode("utf-8")
 
@@ -58,6 +52,24 @@ def unpack(data: bytes | None) -> str | None:
 def unpack_bytes(data: bytes) -> bytes:
     """A ``pack``ed text as the UTF-8 bytes to write."""
     return zlib.decompress(data)
+
+
+class Stream:
+    """A file's text made piece by piece as it is written, never held whole (the dataset: one
+    record at a time). Iterating it again makes it again."""
+
+    def __init__(self, make):
+        self.make = make  # a callable giving the pieces (text)
+
+    def __iter__(self):
+        return iter(self.make())
+
+
+def contents(made) -> bytes:
+    """A generated file's bytes, from its ``pack``ed text or its ``Stream``."""
+    if isinstance(made, Stream):
+        return "".join(made).encode("utf-8")
+    return unpack_bytes(made)
 
 
 @dataclass(frozen=True)
@@ -97,7 +109,7 @@ class Publication:
     problems: list[Problem]
     refused: bool = False  # errors (or, with strict, warnings): nothing to publish
     pages: list[Page] = field(default_factory=list)
-    files: list[tuple[str, bytes]] = field(default_factory=list)  # (site path, packed text)
+    files: list[tuple[str, bytes | Stream]] = field(default_factory=list)  # (site path, packed text)
     copies: list[tuple[str, str]] = field(default_factory=list)  # (site path, source file)
     items: int = 0
 
@@ -185,11 +197,13 @@ def publish(digest, problems: list[Problem], settings: Settings,
     return out
 
 
-def data_files(digest, now: dict | None = None, last: dict | None = None) -> list[tuple[str, bytes]]:
-    """The non-page files the site serves, ``pack``ed: the dataset, its schema, the feeds (the
-    records themselves are served from their files). Their names are
-    ``sitepaths.data_file_names()``. With ``now``, each record's text in the dataset is kept
-    there by the record, and taken from ``last`` where the last publication kept it."""
+def data_files(digest, now: dict | None = None,
+               last: dict | None = None) -> list[tuple[str, bytes | Stream]]:
+    """The non-page files the site serves: the dataset (a ``Stream``, made one record at a time
+    as it is written), its schema and the feeds (``pack``ed); the records themselves are served
+    from their files. Their names are ``sitepaths.data_file_names()``. With ``now``, each
+    record's text in the dataset is kept there by the record as it is made, and taken from
+    ``last`` where the last publication kept it."""
     from .export import feeds, files, iter_json, record_json
 
     dump = record_json
@@ -200,6 +214,6 @@ def data_files(digest, now: dict | None = None, last: dict | None = None) -> lis
             now[key] = text if text is not None else record_json(entry)
             return now[key]
     out = [(f"data/{name}", pack(text)) for name, text in files(digest, with_json=False).items()]
-    out.insert(0, ("data/digest.json", pack_pieces(iter_json(digest, dump))))
+    out.insert(0, ("data/digest.json", Stream(lambda: iter_json(digest, dump))))
     out += [(name, pack(text)) for name, text in feeds(digest).items()]
     return out

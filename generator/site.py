@@ -1,25 +1,26 @@
 """Adapter: MkDocs. The one module that imports MkDocs: a thin plugin that hands MkDocs what
 ``publish`` returns, and the build the CLI runs.
 
-Input: MkDocs' configuration and events. Output: generated files (``File.generated``) for every
-page, data file and record file; the content's problems as log records (or handed to
-``parallax build``), and a refused build when they include errors. Nothing is ever written into
-``content/``. A generated page reaches MkDocs as its front matter and a placeholder; the plugin
-sets the page's table of contents when MkDocs converts it, holds a marker in place of its HTML
-until MkDocs has put the theme around it, and writes the HTML in then, so that MkDocs' Markdown
-runs only on the hand-written pages of ``docs/`` and MkDocs never holds every page's HTML at
-once; it shows the search plugin only the part of a page that search indexes. The other files
-(the teacher kit's print pages, the data) are written into a folder of the plugin's own, and
-MkDocs copies them from there.
+Input: MkDocs' configuration and events. Output: a generated file (``File.generated``) for every
+page; the other generated files (the teacher kit's print pages, the data) and the record files
+the site serves, written into the site as they are; the content's problems as log records (or
+handed to ``parallax build``), and a refused build when they include errors. Nothing is ever
+written into ``content/``. A generated page reaches MkDocs as its front matter and a
+placeholder; the plugin sets the page's table of contents when MkDocs converts it, holds a
+marker in place of its HTML until MkDocs has put the theme around it, and writes the HTML in
+then, so that MkDocs' Markdown runs only on the hand-written pages of ``docs/`` and MkDocs never
+holds every page's HTML at once; it shows the search plugin only the part of a page that search
+indexes.
 
 Under ``mkdocs serve`` records are parsed again only when their file changed, only the pages
-whose inputs changed are rendered again (``inputs``), and the generated files are kept in the
-plugin's folder, rewritten only when their text changes, so that ``mkdocs serve --dirty``
-(``make serve``) rebuilds only the pages an edit touched.
+whose inputs changed are rendered again (``inputs``), the pages are kept in the plugin's folder
+and the other files in the site, each rewritten only when its text changes, so that ``mkdocs
+serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import logging
@@ -39,7 +40,7 @@ from mkdocs.structure.toc import get_toc
 
 from .cache import Cache, open_cache
 from .finish import Markdown
-from .publish import Page, Settings, gather, publish, unpack_bytes
+from .publish import Page, Settings, Stream, gather, publish, unpack_bytes
 from .sitedir import make_private_dir, sweep, write_file
 from .sitepaths import output_path
 from .view import SiteText
@@ -72,7 +73,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.command = "build"
         self.records: dict = {}  # serve: parsed records, reused while their file is unchanged
         self.pages_dir: Path | None = None  # serve: the generated files, kept between rebuilds
-        self.written: dict[str, tuple] = {}  # serve: each kept file's text and its digest
+        self.written: dict[str, tuple] = {}  # serve: each kept page's text and its digest
+        self.put: dict[str, tuple] = {}  # serve: each file written into the site, as it was
         self.show = None  # a callable given the problems, instead of logging them
         self.finished: dict[str, Page] = {}  # src path -> page whose HTML MkDocs has not written
         self.nonce = secrets.token_hex(8)  # in the marker that holds a page's place (never output)
@@ -148,24 +150,64 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if result.refused:
             raise PluginError(REFUSED)
         self.item_count = result.items
-        made = [(p.path, p.placeholder) for p in result.pages] + result.files
-        _refuse_clashes(files, [path for path, _ in made] + [p for p, _ in result.copies], config)
+        made = [(p.path, p.placeholder) for p in result.pages]
+        _refuse_clashes(files, [path for path, _ in made] + [p for p, _ in result.files]
+                        + [p for p, _ in result.copies], config)
         self.finished = {p.path: p for p in result.pages if p.packed is not None}
         if serving:
             self._keep_as_files(files, config, made)
-        else:  # the pages' placeholders are small; the other files are written out
-            for path, text in made[:len(result.pages)]:
+        else:  # the pages' placeholders are small
+            for path, text in made:
                 files.append(File.generated(config, path, content=text))
-            self._keep_as_files(files, config, made[len(result.pages):])
-        # MkDocs copies the record files (and a dirty build only those that changed).
-        for path, source in result.copies:
-            files.append(File.generated(config, path, abs_src_path=source))
+        # The other files are not MkDocs' to convert: they are written into the site as they
+        # are (MkDocs has cleaned it already, unless the build is dirty).
+        self._put_in_site(config.site_dir, result.files, result.copies)
         return files
 
+    def _put_in_site(self, site: str, made, copies) -> None:
+        """Writes each generated file (``pack``ed text) and copies each record file into the
+        site. Under ``mkdocs serve`` a file is written again only when it changed or is gone
+        (a dirty rebuild keeps the site; a plain one has emptied it), and the files of a record
+        that is gone are removed."""
+        keep = self.command == "serve"
+        seen = set()
+        for path, text in made:
+            target = _in_site(site, path)
+            seen.add(path)
+            if isinstance(text, Stream):  # made as it is written (the dataset): written each time
+                write_file(target, text, sync=False)
+                if keep:
+                    self.put[path] = ()
+                continue
+            kept = self.put.get(path)
+            if kept is None or kept[0] is not text or not os.path.exists(target):
+                digest = hashlib.blake2b(text, digest_size=16).digest()
+                if kept is None or kept[1] != digest or not os.path.exists(target):
+                    write_file(target, unpack_bytes(text), sync=False)
+                if keep:
+                    self.put[path] = (text, digest)
+        for path, source in copies:
+            target = _in_site(site, path)
+            try:
+                st = os.stat(source)
+            except OSError as exc:  # gone since it was read: the next rebuild will say so
+                raise PluginError(f"{source}: cannot be read ({exc.strerror}); "
+                                  "build again") from None
+            stamp = (source, st.st_mtime_ns, st.st_size, st.st_ino)
+            if self.put.get(path) != stamp or not os.path.exists(target):
+                with open(source, "rb") as fh:
+                    write_file(target, fh.read(), sync=False)
+                if keep:
+                    self.put[path] = stamp
+            seen.add(path)
+        for path in set(self.put) - seen:  # a record was removed: so are its files
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(_in_site(site, path))
+            del self.put[path]
+
     def _keep_as_files(self, files: Files, config, made) -> None:
-        """Generated files in the plugin's folder, each rewritten only when its text changed (a
-        dirty build rebuilds a page only when its file is newer than the built page). A text
-        is a placeholder (``str``) or a file's ``pack``ed text (``bytes``)."""
+        """Generated pages in the plugin's folder, each rewritten only when its text changed (a
+        dirty build rebuilds a page only when its file is newer than the built page)."""
         if self.pages_dir is None:
             sweep(Path(tempfile.gettempdir()), "parallax-pages-")
             self.pages_dir = make_private_dir("parallax-pages-")
@@ -175,11 +217,10 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             kept = self.written.get(path)
             # Unless it is the very text kept (``publish.Kept``), and its file is still there:
             if kept is None or kept[0] is not text or not os.path.exists(target):
-                data = text.encode("utf-8") if isinstance(text, str) else text
+                data = text.encode("utf-8")
                 digest = hashlib.blake2b(data, digest_size=16).digest()
                 if kept is None or kept[1] != digest or not os.path.exists(target):
-                    write_file(Path(target), data if isinstance(text, str) else
-                               unpack_bytes(text), sync=False)
+                    write_file(Path(target), data, sync=False)
                 self.written[path] = (text, digest)
             seen.add(path)
             files.append(File.generated(config, path, abs_src_path=target))
@@ -275,6 +316,13 @@ def _log(problems, strict: bool) -> None:
             log.error(str(problem))
         elif problem.severity == "warning":
             log.warning(str(problem)) if strict else log.info(str(problem))
+
+
+def _in_site(site: str, path: str) -> str:
+    """Where a generated path (``/``-separated, relative) lies in the site: never outside it."""
+    if not path or path.startswith("/") or "\\" in path or ".." in path.split("/"):
+        raise PluginError(f"refusing to write outside the site: {path!r}")
+    return os.path.join(site, *path.split("/"))
 
 
 def _refuse_clashes(files: Files, paths: list[str], config) -> None:

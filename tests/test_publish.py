@@ -225,7 +225,7 @@ def test_a_publication_that_renders_only_what_changed_equals_one_from_scratch(tm
         digest, problems = publish.gather(project / "content", project, Cache(None),
                                           memo=records if keep else None)
         out = publish.publish(digest, problems, settings, keep=keep)
-        return out.refused, out.pages, out.files
+        return out.refused, out.pages, [(path, publish.contents(made)) for path, made in out.files]
 
     monkeypatch.setattr(publish.render, "plan_site", counted)
     publication(True)

@@ -39,7 +39,7 @@ SCRIPT = textwrap.dedent('''
     from generator import yamlio
     from generator.load import load_content
     from generator.check import run_checks
-    from generator.publish import data_files
+    from generator.publish import contents, data_files
     from generator.render import render_site
     worst = json.loads(Path(sys.argv[1]).read_text())
     root = Path(sys.argv[2])
@@ -76,7 +76,7 @@ SCRIPT = textwrap.dedent('''
 
     digest, problems = counted("load", lambda: load_content(root / "content", root))
     problems = counted("check", lambda: run_checks(digest, problems))
-    pages, files = counted("render", lambda: (render_site(digest), data_files(digest)))
+    pages, files = counted("render", lambda: (render_site(digest), [contents(m) for _, m in data_files(digest)]))
     print(json.dumps({"calls": calls, "codes": sorted({p.code for p in problems}),
                       "items": len(digest.items), "pages": len(pages)}))
 ''')
