@@ -144,7 +144,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if not serving:  # the problems are reported: their lines, and the text behind them, are done
             digest = digest.without_text()
         try:
-            result = publish(digest, problems, settings, keep=serving)
+            result = publish(digest, problems, settings, keep=serving, spill=not serving)
         except RuntimeError as exc:  # a page the renderer could not make: say which
             raise PluginError(str(exc)) from exc
         if result.refused:
@@ -179,13 +179,15 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                 if keep:
                     self.put[path] = ()
                 continue
+            if not keep:
+                write_file(target, unpack_bytes(text), sync=False)
+                continue
             kept = self.put.get(path)
             if kept is None or kept[0] is not text or not os.path.exists(target):
                 digest = hashlib.blake2b(text, digest_size=16).digest()
                 if kept is None or kept[1] != digest or not os.path.exists(target):
                     write_file(target, unpack_bytes(text), sync=False)
-                if keep:
-                    self.put[path] = (text, digest)
+                self.put[path] = (text, digest)
         for path, source in copies:
             target = _in_site(site, path)
             try:
