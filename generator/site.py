@@ -28,6 +28,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -248,7 +249,10 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if done is None:
             return html
         page.toc = get_toc([_token(h) for h in done.toc])
-        page.present_anchor_ids = set(done.anchors)
+        page.present_anchor_ids = done.anchors  # MkDocs only asks what is in it
+        # MkDocs holds the page's headings and anchors from here on; the plugin needs only the
+        # page's HTML, until the page is written.
+        self.finished[page.file.src_uri] = replace(done, toc=(), anchors=frozenset())
         return self._marker(done)
 
     # The search plugin indexes page.content in on_page_context (priority 0): it is given the

@@ -11,6 +11,7 @@ the exact string that was written. Every value's line is kept, so problems can n
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,13 +44,25 @@ Loc = tuple
 class Document:
     """A parsed YAML file: its plain data and the 1-based line of every value in it.
 
-    The quick reader does not note lines; it keeps the text instead, and the lines are worked
-    out the first time a problem asks for one (most files never have a problem)."""
+    The quick reader does not note lines; it keeps the text instead (compressed: a quarter of a
+    loaded digest's memory otherwise), and the lines are worked out the first time a problem
+    asks for one (most files never have a problem)."""
 
     path: str
     data: Any
     lines: dict | None = field(default_factory=dict)
-    text: str | None = None
+    packed_text: bytes | None = None  # given as the text (``str``), held compressed
+
+    def __post_init__(self):
+        text = self.packed_text
+        if isinstance(text, str):
+            object.__setattr__(self, "packed_text", zlib.compress(text.encode("utf-8"), 1))
+
+    @property
+    def text(self) -> str | None:
+        """The file's text, as it was read."""
+        packed = self.packed_text
+        return None if packed is None else zlib.decompress(packed).decode("utf-8")
 
     def line(self, loc: Loc) -> int:
         """The line of ``loc``, or of its nearest located parent."""
@@ -69,7 +82,7 @@ class Document:
 
     def without_data(self) -> "Document":
         """The same document, its data let go (once validated, only the lines are needed)."""
-        return Document(self.path, None, self.lines, self.text)
+        return Document(self.path, None, self.lines, self.packed_text)
 
     def without_text(self) -> "Document":
         """The same document without the text its lines are worked out from: for a build, once
