@@ -55,17 +55,11 @@ def words(text: str, cap: int) -> str:
     return " ".join(parts) if len(parts) <= cap else " ".join(parts[:cap]).rstrip(",;:") + " …"
 
 
-@lru_cache(maxsize=1)  # one digest is rendered at a time
-def _lexicon_notes(view: View) -> dict:
-    """The lexicon's entries by term."""
-    return {e.value.term.casefold(): e.value for e in view.digest.lexicon}
-
-
 def _loaded(view: View, item, text: str) -> list[tuple[int, int, str, str, str]]:
     """(start, end, term, who, note) of the loaded words in ``text``: the record's framing terms
     and the lexicon's words; overlaps keep the longer, earlier word."""
     folded = text.casefold()
-    lexicon_notes = _lexicon_notes(view)
+    lexicon_notes = view.lexicon_notes
     found: list[tuple[int, int, str, str, str]] = []
     for f in item.framing:
         term = f.term.strip()

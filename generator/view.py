@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup, escape
 
@@ -76,6 +77,11 @@ class View:
         self.seeds = _seed_pages(self)
         self.seed_by_file = {s["file"]: s for s in self.seeds}
         self._excerpts: dict[tuple[str, str], Markup] = {}
+
+    @cached_property  # kept by the view: a cache in the module would keep the digest alive
+    def lexicon_notes(self) -> dict:
+        """The lexicon's entries by term (case-folded)."""
+        return {e.value.term.casefold(): e.value for e in self.digest.lexicon}
 
     def perspectives(self, item):
         """Perspectives in the stakeholders' documented display order."""
