@@ -94,6 +94,67 @@ def test_serve_keeps_pages_as_files_rewritten_only_when_they_change(tmp_path):
     assert plugin.pages_dir is None
 
 
+def test_serve_writes_the_other_files_into_the_site_only_when_they_change(tmp_path):
+    """The print pages, data files and record files are not MkDocs' to convert: the plugin
+    writes them into the site itself. Under ``mkdocs serve`` an edit rewrites the edited
+    record's files and the dataset and leaves the others alone; a site emptied by a plain
+    rebuild is written whole again; a record that is gone takes its files with it."""
+    import shutil
+
+    project = tmp_path / "project"
+    config_file = fixture_project(project)
+    config, plugin = _serve_plugin(config_file)
+    site = Path(config.site_dir)
+
+    def written():
+        return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns
+                for p in site.rglob("*") if p.is_file()}
+
+    try:
+        handed = _files(config, plugin)
+        first = written()
+        assert first and not set(first) & set(handed)  # MkDocs is handed the pages only
+        assert "data/digest.json" in first
+        items = sorted((project / "content/items").glob("*.yaml"))
+        edited, other = items[0], items[1]
+        assert {f"data/records/{edited.stem}.yaml", f"data/records/{other.stem}.yaml"} <= set(first)
+        own = {path for path in first if edited.stem in path and not path.startswith("data/")}
+        others = {path for path in first if other.stem in path and not path.startswith("data/")}
+        assert own and others  # each item has its print pages
+        time.sleep(0.02)
+        text = edited.read_text(encoding="utf-8")
+        assert "neutral_title: " in text
+        edited.write_text(text.replace("neutral_title: ", "neutral_title: 'Edited title' #", 1),
+                          encoding="utf-8")
+        _files(config, plugin)
+        second = written()
+        assert set(second) == set(first)
+        assert (site / f"data/records/{edited.stem}.yaml").read_text(encoding="utf-8") \
+            == edited.read_text(encoding="utf-8")
+        assert "Edited title" in (site / "data/digest.json").read_text(encoding="utf-8")
+        assert any("Edited title" in (site / path).read_text(encoding="utf-8") for path in own)
+        assert all(second[path] == first[path] for path in others)  # not written again
+        assert second[f"data/records/{other.stem}.yaml"] == first[f"data/records/{other.stem}.yaml"]
+
+        shutil.rmtree(site)  # a plain `mkdocs serve` empties the site before each rebuild
+        _files(config, plugin)
+        assert set(written()) == set(first)
+
+        data = yamlio.parse(text, str(edited)).data
+        data["id"] = "item-copied-for-the-test"
+        copy = edited.with_name(data["id"] + ".yaml")
+        write_file(copy, yamlio.dump(data), sync=False)
+        _files(config, plugin)
+        added = set(written()) - set(first)
+        assert "data/records/item-copied-for-the-test.yaml" in added
+        assert any(path.startswith("teachers/") for path in added)
+        copy.unlink()
+        _files(config, plugin)
+        assert set(written()) == set(first)  # the copy's files are gone with it
+    finally:
+        config.plugins.on_shutdown()
+
+
 def test_a_second_publication_converts_only_the_pages_whose_markdown_changed(corpus, monkeypatch):
     """Under ``mkdocs serve`` the plugin publishes again after each edit: pages whose Markdown is
     unchanged are the last publication's, not converted again; an edited record's pages are,
