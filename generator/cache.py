@@ -184,7 +184,7 @@ class Cache:
         if doc.lines is None or _plain(doc.data):
             self._keep(digest, doc.data)
         # The text is kept either way, so that the checks can find its hash again.
-        return yamlio.Document(doc.path, doc.data, doc.lines, text), []
+        return yamlio.Document(doc.path, doc.data, doc.lines, doc.packed_text), []
 
     def _keep(self, digest: str, data) -> None:
         """Write one record's data, whole; quietly nothing where that cannot be done."""
