@@ -47,6 +47,9 @@ def test_bench_runs_at_a_small_size(tmp_path, monkeypatch):
     assert 0.9 < figures["item_page_growth"] < 1.1
     assert figures["serve_records"] == 20
     assert figures["serve_edit_seconds"] > 0
+    assert len(figures["serve_edits_seconds"]) == 3 and all(t > 0 for t in figures["serve_edits_seconds"])
+    assert min(figures["serve_edits_seconds"]) <= figures["serve_edit_seconds"] \
+        <= max(figures["serve_edits_seconds"])
 
 
 def test_synthetic_content_is_deterministic(tmp_path):
