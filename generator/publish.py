@@ -54,7 +54,11 @@ def unpack(data: bytes | Spilled | None) -> str | None:
 
 def unpack_bytes(data: bytes | Spilled) -> bytes:
     """A ``pack``ed text (or one ``Spilled``) as the UTF-8 bytes to write."""
-    return zlib.decompress(data.read() if isinstance(data, Spilled) else data)
+    return zlib.decompress(_packed(data))
+
+
+def _packed(data: bytes | Spilled) -> bytes:
+    return data.read() if isinstance(data, Spilled) else data
 
 
 class Spill:
@@ -72,7 +76,7 @@ class Spill:
         while view:
             view = view[os.write(fd, view):]
         at, self.size = self.size, self.size + len(data)
-        return Spilled(self, at, len(data), hashlib.blake2b(data, digest_size=16).digest())
+        return Spilled(self, at, len(data))
 
     def read(self, at: int, size: int) -> bytes:
         fd = self.file.fileno()
@@ -88,12 +92,11 @@ class Spill:
 
 @dataclass(frozen=True)
 class Spilled:
-    """Packed bytes held in a ``Spill``, with their digest."""
+    """Packed bytes held in a ``Spill``."""
 
     spill: Spill = field(repr=False, compare=False)
     at: int
     size: int
-    digest: bytes
 
     def read(self) -> bytes:
         return self.spill.read(self.at, self.size)
@@ -145,8 +148,7 @@ class Page:
         that the text changes exactly when the page does (``mkdocs serve --dirty``)."""
         if self.packed is None:
             return self.front + self.markdown
-        digest = (self.packed.digest if isinstance(self.packed, Spilled) else
-                  hashlib.blake2b(self.packed, digest_size=16).digest()).hex()
+        digest = hashlib.blake2b(_packed(self.packed), digest_size=16).hexdigest()
         return f"{self.front}<!-- parallax {digest} -->\n"
 
 

@@ -73,7 +73,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         super().__init__()
         self.command = "build"
         self.records: dict = {}  # serve: parsed records, reused while their file is unchanged
-        self.pages_dir: Path | None = None  # serve: the generated files, kept between rebuilds
+        self.pages_dir: Path | None = None  # serve: the generated pages, kept between rebuilds
         self.written: dict[str, tuple] = {}  # serve: each kept page's text and its digest
         self.put: dict[str, tuple] = {}  # serve: each file written into the site, as it was
         self.show = None  # a callable given the problems, instead of logging them
@@ -179,16 +179,10 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                 write_file(target, text, sync=False)
                 if keep:
                     self.put[path] = ()
-                continue
-            if not keep:
+            elif keep:
+                _write_if_changed(self.put, path, target, text)
+            else:
                 write_file(target, unpack_bytes(text), sync=False)
-                continue
-            kept = self.put.get(path)
-            if kept is None or kept[0] is not text or not os.path.exists(target):
-                digest = hashlib.blake2b(text, digest_size=16).digest()
-                if kept is None or kept[1] != digest or not os.path.exists(target):
-                    write_file(target, unpack_bytes(text), sync=False)
-                self.put[path] = (text, digest)
         for path, source in copies:
             target = _in_site(site, path)
             try:
@@ -203,10 +197,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                 if keep:
                     self.put[path] = stamp
             seen.add(path)
-        for path in set(self.put) - seen:  # a record was removed: so are its files
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(_in_site(site, path))
-            del self.put[path]
+        _forget_unseen(self.put, seen, site)
 
     def _keep_as_files(self, files: Files, config, made) -> None:
         """Generated pages in the plugin's folder, each rewritten only when its text changed (a
@@ -216,20 +207,11 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             self.pages_dir = make_private_dir("parallax-pages-")
         seen, folder = set(), str(self.pages_dir)
         for path, text in made:
-            target = os.path.join(folder, path)
-            kept = self.written.get(path)
-            # Unless it is the very text kept (``publish.Kept``), and its file is still there:
-            if kept is None or kept[0] is not text or not os.path.exists(target):
-                data = text.encode("utf-8")
-                digest = hashlib.blake2b(data, digest_size=16).digest()
-                if kept is None or kept[1] != digest or not os.path.exists(target):
-                    write_file(Path(target), data, sync=False)
-                self.written[path] = (text, digest)
+            target = _in_site(folder, path)
+            _write_if_changed(self.written, path, target, text)
             seen.add(path)
             files.append(File.generated(config, path, abs_src_path=target))
-        for path in set(self.written) - seen:  # a record was removed: so are its pages
-            (self.pages_dir / path).unlink(missing_ok=True)
-            del self.written[path]
+        _forget_unseen(self.written, seen, folder)
 
     def on_page_markdown(self, markdown, page, config, files):
         if page.file.src_uri in self.finished:
@@ -322,6 +304,30 @@ def _log(problems, strict: bool) -> None:
             log.error(str(problem))
         elif problem.severity == "warning":
             log.warning(str(problem)) if strict else log.info(str(problem))
+
+
+def _write_if_changed(kept: dict, path: str, target: str, text: str | bytes) -> None:
+    """Writes ``text`` (a page's placeholder, or a file's ``pack``ed text) to ``target`` unless
+    it is the very text kept for ``path`` (``publish.Kept``) or one with the same digest, and the
+    file is still there (a dirty rebuild rebuilds a page only when its file is newer than the
+    built page); keeps it in ``kept``."""
+    was = kept.get(path)
+    there = os.path.exists(target)
+    if was is not None and was[0] is text and there:
+        return
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    if was is None or was[1] != digest or not there:
+        write_file(Path(target), data if isinstance(text, str) else unpack_bytes(text), sync=False)
+    kept[path] = (text, digest)
+
+
+def _forget_unseen(kept: dict, seen: set, folder: str) -> None:
+    """A record was removed: so are the files written for it (those ``kept`` and not ``seen``)."""
+    for path in set(kept) - seen:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(_in_site(folder, path))
+        del kept[path]
 
 
 def _in_site(site: str, path: str) -> str:
