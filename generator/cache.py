@@ -174,7 +174,7 @@ class Cache:
         kept = read_json(self._entry(digest))
         if (isinstance(kept, dict) and kept.get("format") == FORMAT
                 and kept.get("code") == self.code and "data" in kept):
-            return yamlio.Document(display, kept["data"], None, text), []
+            return yamlio.Document(display, yamlio.share(kept["data"]), None, text), []
         try:
             doc = yamlio.parse(text, display)
         except yamlio.YamlProblem as exc:

@@ -11,6 +11,7 @@ the exact string that was written. Every value's line is kept, so problems can n
 from __future__ import annotations
 
 import re
+import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,31 @@ class Document:
 YamlProblem = ProblemError  # the one error type of reading, under the name this module uses
 
 
+# Short values recur from record to record (dates, roles, names, the addresses of sources cited
+# again): each is held once (``sys.intern``), not once for every time it is written.
+SHARED_LENGTH = 200
+
+
+def share(data: Any) -> Any:
+    """``data`` (plain data, changed in place) with its short strings held once."""
+    intern = sys.intern
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if value.__class__ is str:
+                if len(value) <= SHARED_LENGTH:
+                    data[key] = intern(value)
+            elif isinstance(value, (dict, list)):
+                share(value)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            if value.__class__ is str:
+                if len(value) <= SHARED_LENGTH:
+                    data[i] = intern(value)
+            elif isinstance(value, (dict, list)):
+                share(value)
+    return data
+
+
 def _forbidden(char: str) -> str:
     return (f"the control character U+{ord(char):04X} is not allowed in a record; remove it "
             "(records are text)")
@@ -112,7 +138,9 @@ def _scalar(event) -> Any:
     if (bad := FORBIDDEN.search(value)) is not None:
         raise YamlProblem(event.start_mark.line + 1, "text-control", _forbidden(bad.group()))
     plain = event.style in (None, "") and event.implicit[0]
-    return _resolve(value, event.start_mark.line + 1) if plain else value
+    if plain:
+        value = _resolve(value, event.start_mark.line + 1)
+    return sys.intern(value) if value.__class__ is str and len(value) <= SHARED_LENGTH else value
 
 
 def _resolve(value: str, line: int = 1) -> Any:
@@ -231,6 +259,7 @@ def _quick(text: str) -> Any:
     try:
         get = loader.get_event
         kinds = _EVENT_KIND
+        intern = sys.intern
         stack: list = []  # frames: [container, pending key or _NO_KEY]
         root = _NO_KEY
         docs = 0
@@ -248,6 +277,8 @@ def _quick(text: str) -> Any:
                         value = _resolve(value)
                     except YamlProblem:
                         raise _Unusual  # the careful reader refuses it with its line
+                if value.__class__ is str and len(value) <= SHARED_LENGTH:
+                    value = intern(value)
             elif kind == 1 or kind == 2:
                 if event.anchor is not None or event.tag not in _PLAIN_TAGS \
                         or len(stack) >= MAX_DEPTH:

@@ -535,3 +535,32 @@ def test_loading_and_checking_read_only_files_the_kept_verdict_looks_at(bases, t
                str(Path(verdict.__file__).parent.resolve()), sys.prefix, sys.base_prefix]
     read = [p for p in opened if not any(os.path.realpath(p).startswith(a + os.sep) for a in allowed)]
     assert opened and read == []
+
+
+def test_a_value_written_in_many_records_is_held_once(bases, tmp_path):
+    """Dates, names and addresses recur from record to record; a loaded digest holds each once,
+    whether the files were parsed or their data came from the cache. Long text is not shared."""
+    project = tmp_path / "project"
+    shutil.copytree(bases["synthetic"], project)
+
+    def shared(items):
+        values: dict = {}
+        copies = short = 0
+        for item in items:
+            for pv in item.perspectives:
+                for src in pv.sources:
+                    for value in (src.accessed, src.url, src.publisher):
+                        if isinstance(value, str) and value:
+                            short += 1
+                            first = values.setdefault(value, value)
+                            copies += first is not value
+        return short, copies
+
+    cold = cached(project, open_cache(project))[1]  # parsed, and kept
+    warm = cached(project, open_cache(project))[1]  # the kept data
+    for items in (cold, warm):
+        short, copies = shared(items)
+        assert short > 20 and copies == 0
+    assert [i.model_dump() for i in cold] == [i.model_dump() for i in warm]
+    long = [i.summary for i in cold]
+    assert all(len(text) > yamlio.SHARED_LENGTH for text in long)
