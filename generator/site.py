@@ -83,6 +83,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.failure = None  # what stopped the last build
         self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
         self.compiled = _Compiled()  # serve: the theme's templates, compiled once
+        self.page_urls: set[str] = set()  # serve: the address of every page of this build
+        self.built_urls: set[str] = set()  # serve: the pages this (dirty) build converted
 
     # The presence of on_startup keeps one plugin instance across `mkdocs serve` rebuilds.
     def on_startup(self, *, command, dirty):
@@ -128,6 +130,10 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     def on_env(self, env, config, files):
         if self.command == "serve":
             env.bytecode_cache = self.compiled
+            # as a page gives it (and the search index writes it): the home page's is ""
+            self.page_urls = {"" if f.url in (".", "./") else f.url
+                              for f in files.documentation_pages()}
+            self.built_urls = set()
         return env
 
     def on_files(self, files: Files, config) -> Files:
@@ -242,6 +248,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     # does not parse what it would skip: most of an item page), and the marker right after.
     @event_priority(50)
     def _show_search_its_part(self, context, page, config, nav):
+        if self.command == "serve":
+            self.built_urls.add(page.url)
         done = self.finished.get(page.file.src_uri)
         if done is not None:
             page.content = done.search if done.packed_search is not None else done.html
@@ -267,9 +275,33 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                               "exactly once; Parallax needs a theme that does (Material does)")
         return output.replace(marker, done.html)
 
-    def on_post_build(self, config):
+    # Under `mkdocs serve --dirty` (`make serve`) Material's search plugin joins the last
+    # search index to this build's entries as if one page had been rebuilt: it drops the last
+    # entries whose address begins with the first rebuilt page's (every item's, when that page is
+    # the list of items) and keeps the other rebuilt pages' old entries beside their new ones.
+    # So the plugin joins them itself first, and leaves the search plugin nothing to join: the
+    # last entries of every page this build did not convert and still has, then this build's.
+    @event_priority(50)  # before the search plugin writes its index
+    def _join_search_index(self, config):
+        if self.command != "serve":
+            return
+        search = next((p for p in config.plugins.values()
+                       if type(p).__module__.startswith("material.plugins.search")), None)
+        index = getattr(search, "search_index", None)
+        last = getattr(search, "search_index_prev", None)
+        if not (isinstance(getattr(index, "entries", None), list)
+                and isinstance(getattr(last, "entries", None), list)):
+            return  # not a dirty rebuild, or a search plugin this does not know
+        keep = self.page_urls - self.built_urls
+        index.entries = [e for e in last.entries
+                         if str(e.get("location", "")).split("#", 1)[0] in keep] + index.entries
+        search.search_index_prev = None
+
+    def _forget_the_pages(self, config):
         self.finished = {}
         gc.unfreeze()
+
+    on_post_build = CombinedEvent(_join_search_index, _forget_the_pages)
 
     def on_build_error(self, error):
         self.failure = error  # `parallax build` shows it (MkDocs says only "Aborted")

@@ -94,6 +94,56 @@ def test_serve_keeps_pages_as_files_rewritten_only_when_they_change(tmp_path):
     assert plugin.pages_dir is None
 
 
+# One `mkdocs serve --dirty` (`make serve`) in a process of its own (MkDocs keeps a plugin
+# that has on_startup for the whole process): build, then for each record given save an edit to
+# its neutral title and build again, as the server does; print the search index.
+_SERVE_SEARCH = """
+import sys, time
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+config_file, site, *records = sys.argv[1:]
+config = load_config(config_file=config_file, site_dir=site, strict=False)  # as `make serve`
+config.plugins.on_startup(command="serve", dirty=True)
+build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+for n, record in enumerate(records):
+    time.sleep(0.02)
+    with open(record, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(record, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("neutral_title: ", f"neutral_title: 'Edited title {n}' #", 1))
+    build(load_config(config_file=config_file, site_dir=site, strict=False),
+          serve_url="http://127.0.0.1:8000/", dirty=True)
+with open(site + "/search/search_index.json", encoding="utf-8") as fh:
+    print(fh.read())
+"""
+
+
+def test_search_under_make_serve_is_the_index_a_fresh_build_makes(tmp_path):
+    """After edits under `make serve`, search finds what a server started afresh would find:
+    every page's entries, once each, with no entry left from before an edit."""
+    import json
+    import shutil
+    import sys
+
+    def index(config_file, site, *records):
+        out = subprocess.run([sys.executable, "-c", _SERVE_SEARCH, str(config_file), str(site),
+                              *map(str, records)], capture_output=True, text=True, check=True)
+        docs = json.loads(out.stdout)["docs"]
+        return [(d["location"], d["title"], d["text"]) for d in docs]
+
+    project = tmp_path / "project"
+    config_file = fixture_project(project)
+    items = sorted((project / "content/items").glob("*.yaml"))
+    served = index(config_file, tmp_path / "served", items[0], items[-1])
+    fresh_project = tmp_path / "fresh"
+    shutil.copytree(project, fresh_project, ignore=shutil.ignore_patterns(".parallax-cache"))
+    fresh = index(fresh_project / "mkdocs.yml", tmp_path / "fresh-site")
+    assert any("Edited title 1" in title for _, title, _ in fresh)
+    assert len(set(served)) == len(served)  # no page's entries twice
+    assert set(served) == set(fresh)
+
+
 def test_serve_writes_the_other_files_into_the_site_only_when_they_change(tmp_path):
     """The print pages, data files and record files are not MkDocs' to convert: the plugin
     writes them into the site itself. Under ``mkdocs serve`` an edit rewrites the edited
