@@ -31,8 +31,8 @@ site: install
 	$(BIN)/parallax build --content $(CONTENT) --site-dir site
 
 ## serve: live preview, drafts shown under a banner; edits to content/ and seeds/ reload the page.
-## --dirty rebuilds only the pages an edit changed (not strict; the preview's search index covers
-## the rebuilt pages only). With CONTENT=..., the configuration beside that content folder.
+## --dirty rebuilds only the pages an edit changed (not strict; the plugin keeps the preview's
+## search index whole). With CONTENT=..., the configuration beside that content folder.
 SERVE_CONFIG = $(if $(filter content content/,$(CONTENT)),mkdocs.yml,$(if $(wildcard $(CONTENT)/../mkdocs.yml),$(CONTENT)/../mkdocs.yml,mkdocs.yml))
 serve: install
 	$(BIN)/mkdocs serve --dirty --no-strict -f $(SERVE_CONFIG)
