@@ -99,23 +99,24 @@ YamlProblem = ProblemError  # the one error type of reading, under the name this
 SHARED_LENGTH = 200
 
 
+def shared(value: Any) -> Any:
+    """``value``, held once if it is a short string."""
+    return sys.intern(value) if value.__class__ is str and len(value) <= SHARED_LENGTH else value
+
+
 def share(data: Any) -> Any:
     """``data`` (plain data, changed in place) with its short strings held once."""
-    intern = sys.intern
     if isinstance(data, dict):
-        for key, value in data.items():
-            if value.__class__ is str:
-                if len(value) <= SHARED_LENGTH:
-                    data[key] = intern(value)
-            elif isinstance(value, (dict, list)):
-                share(value)
+        pairs = data.items()
     elif isinstance(data, list):
-        for i, value in enumerate(data):
-            if value.__class__ is str:
-                if len(value) <= SHARED_LENGTH:
-                    data[i] = intern(value)
-            elif isinstance(value, (dict, list)):
-                share(value)
+        pairs = enumerate(data)
+    else:
+        return data
+    for key, value in pairs:
+        if isinstance(value, (dict, list)):
+            share(value)
+        else:
+            data[key] = shared(value)
     return data
 
 
@@ -140,7 +141,7 @@ def _scalar(event) -> Any:
     plain = event.style in (None, "") and event.implicit[0]
     if plain:
         value = _resolve(value, event.start_mark.line + 1)
-    return sys.intern(value) if value.__class__ is str and len(value) <= SHARED_LENGTH else value
+    return shared(value)
 
 
 def _resolve(value: str, line: int = 1) -> Any:
@@ -259,7 +260,6 @@ def _quick(text: str) -> Any:
     try:
         get = loader.get_event
         kinds = _EVENT_KIND
-        intern = sys.intern
         stack: list = []  # frames: [container, pending key or _NO_KEY]
         root = _NO_KEY
         docs = 0
@@ -277,8 +277,7 @@ def _quick(text: str) -> Any:
                         value = _resolve(value)
                     except YamlProblem:
                         raise _Unusual  # the careful reader refuses it with its line
-                if value.__class__ is str and len(value) <= SHARED_LENGTH:
-                    value = intern(value)
+                value = shared(value)
             elif kind == 1 or kind == 2:
                 if event.anchor is not None or event.tag not in _PLAIN_TAGS \
                         or len(stack) >= MAX_DEPTH:
