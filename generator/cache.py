@@ -246,14 +246,16 @@ class Cache:
                     self._results = {h: r for h, r in kept["results"].items() if _result(h, r)}
         return self._results
 
-    def check(self, digest, problems: list[Problem] | None = None) -> list[Problem]:
+    def check(self, digest, problems: list[Problem] | None = None,
+              plan=None) -> list[Problem]:
         """``check.run_checks``: the same problems, with the per-record checks run only on
-        the items whose text, registries or seed file changed since they were kept."""
+        the items whose text, registries or seed file changed since they were kept. ``plan``
+        plans the site for the check that asks for its paths (``check.Context``)."""
         from . import check as chk
 
         if self.folder is None:
-            return chk.run_checks(digest, problems)
-        ctx = chk.Context(digest)
+            return chk.run_checks(digest, problems, plan=plan)
+        ctx = chk.Context(digest, plan=plan)
         found = list(problems or [])
         for c in chk.CHECKS:
             if c.code not in PER_RECORD:

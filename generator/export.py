@@ -94,23 +94,31 @@ def _cell(value):
     return value
 
 
-def to_csv(digest: Digest) -> str:
+def csv_line(entry) -> str:
+    """One item's line of ``items.csv`` (its text, with the line break)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for e in sorted(digest.items, key=lambda e: e.value.id):
-        writer.writerow({k: _cell(v) for k, v in _row(e.value).items()})
+    writer.writerow({k: _cell(v) for k, v in _row(entry.value).items()})
     return out.getvalue()
 
 
-def files(digest: Digest, fmt: str = "all", with_json: bool = True) -> dict[str, str]:
+def to_csv(digest: Digest, line=csv_line) -> str:
+    """``items.csv``: a header and a line per item, by id. ``line`` gives an item's line
+    (``csv_line``, or one that remembers it)."""
+    return ",".join(CSV_FIELDS) + "\n" + "".join(
+        line(e) for e in sorted(digest.items, key=lambda e: e.value.id))
+
+
+def files(digest: Digest, fmt: str = "all", with_json: bool = True,
+          line=csv_line) -> dict[str, str]:
     """File name -> text for the export, with the JSON Schema beside the data (``with_json``
-    false leaves digest.json out, for a caller that writes it with ``iter_json``)."""
+    false leaves digest.json out, for a caller that writes it with ``iter_json``; ``line`` is
+    ``to_csv``'s)."""
     out = {f"schema/{name}": text for name, text in schema_texts().items()}
     if fmt in ("json", "all") and with_json:
         out["digest.json"] = to_json(digest)
     if fmt in ("csv", "all"):
-        out["items.csv"] = to_csv(digest)
+        out["items.csv"] = to_csv(digest, line)
     return out
 
 

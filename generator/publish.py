@@ -182,7 +182,7 @@ class Kept:
 
     base: tuple = ()
     pages: dict = field(default_factory=dict)
-    records: dict = field(default_factory=dict)  # Same(record) -> its text in digest.json
+    records: dict = field(default_factory=dict)  # (kind, Same(record)) -> its digest.json or CSV text
 
 
 # The last publication's, in this process, when it was asked to keep them (``keep``).
@@ -193,18 +193,20 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-def gather(content: Path, project_root: Path, cache, memo: dict | None = None):
-    """Load and check the content: (digest, problems)."""
+def gather(content: Path, project_root: Path, cache, memo: dict | None = None, plan=None):
+    """Load and check the content: (digest, problems). ``plan`` plans the site for the checks
+    (``render.Plans``: ``publish`` is then given the same, and uses the plan already made)."""
     digest, problems = cache.load(content, project_root, memo=memo)
-    return digest, cache.check(digest, problems)
+    return digest, cache.check(digest, problems, plan=plan)
 
 
 def publish(digest, problems: list[Problem], settings: Settings,
-            keep: bool = False, spill: bool = False) -> Publication:
+            keep: bool = False, spill: bool = False, plan=None) -> Publication:
     """What to publish for a checked digest: nothing when its problems refuse the build.
     ``keep`` (``mkdocs serve``) keeps what this publication made for the next one in this
     process, which renders again only the pages whose inputs changed. ``spill`` (a build) holds
-    the packed pages and files in a temporary file (``Spill``) rather than in memory."""
+    the packed pages and files in a temporary file (``Spill``) rather than in memory. ``plan``
+    (``render.Plans`` of these settings) plans the site; by default ``render.plan_site``."""
     global _kept
     if has_errors(problems, strict=settings.strict):
         return Publication(problems, refused=True)
@@ -216,7 +218,13 @@ def publish(digest, problems: list[Problem], settings: Settings,
     same_base = keep and _kept.base == now.base
     _kept = Kept()  # nothing is kept across a publication that does not ask for it
     store = Spill() if spill else None
-    for path, make in render.plan_site(digest, settings.edit_url, settings.site):
+    if plan is None:
+        plan = render.Plans(settings.edit_url, settings.site)
+    elif (plan.edit_url, plan.site) != (settings.edit_url, settings.site):
+        raise ValueError("publish: the plan was made with other settings than the build's")
+    planned = plan(digest)
+    plan.forget()  # the pages hold what they need; the plan's digest may go
+    for path, make in planned:
         inputs = inputs_of(make) if keep else None
         held = last.get(path)
         if same_base and inputs is not None and held is not None and held[0] == inputs:
@@ -257,17 +265,21 @@ def data_files(digest, now: dict | None = None,
     as it is written), its schema and the feeds (``pack``ed); the records themselves are served
     from their files. Their names are ``sitepaths.data_file_names()``. With ``now``, each
     record's text in the dataset is kept there by the record as it is made, and taken from
-    ``last`` where the last publication kept it."""
-    from .export import feeds, files, iter_json, record_json
+    ``last`` where the last publication kept it; so is its line of ``items.csv``."""
+    from .export import csv_line, feeds, files, iter_json, record_json
 
-    dump = record_json
+    dump, line = record_json, csv_line
     if now is not None:
-        def dump(entry):
-            key = Same(entry)
-            text = (last or {}).get(key)
-            now[key] = text if text is not None else record_json(entry)
-            return now[key]
-    out = [(f"data/{name}", pack(text)) for name, text in files(digest, with_json=False).items()]
+        def kept(make, kind):
+            def made(entry):
+                key = (kind, Same(entry))
+                text = (last or {}).get(key)
+                now[key] = text if text is not None else make(entry)
+                return now[key]
+            return made
+        dump, line = kept(record_json, "json"), kept(csv_line, "csv")
+    out = [(f"data/{name}", pack(text))
+           for name, text in files(digest, with_json=False, line=line).items()]
     out.insert(0, ("data/digest.json", Stream(lambda: iter_json(digest, dump))))
     out += [(name, pack(text)) for name, text in feeds(digest).items()]
     return out

@@ -22,7 +22,7 @@ from .view import SiteText, View, display_title, first_sentence, timeline_rows
 # Names the teacher kit (``teach``) renders with.
 _render = render_page
 __all__ = ["Page", "SiteText", "View", "display_title", "environment", "first_sentence",
-           "page_url", "paginate", "plan_site", "relative", "render_site", "title_meta"]
+           "page_url", "paginate", "Plans", "plan_site", "relative", "render_site", "title_meta"]
 
 
 def render_item(view: View, entry: Located) -> Page:
@@ -31,6 +31,25 @@ def render_item(view: View, entry: Located) -> Page:
     return render_page("item.md.j2", path, item=item, view=view, source_path=entry.path,
                    title=title_meta(display_title(item)),
                    json_ld=json_ld(view, item))
+
+
+class Plans:
+    """``plan_site`` with one build's settings, keeping the last plan it made for the next ask
+    about the same digest object: the check ``id-reserved`` plans the site to learn its paths,
+    and the publication that follows in the same rebuild renders from that plan rather than
+    planning it again. ``forget`` lets the plan (and the digest it holds) go."""
+
+    def __init__(self, edit_url: str = "", site: SiteText = SiteText()):
+        self.edit_url, self.site = edit_url, site
+        self._last: tuple | None = None
+
+    def __call__(self, digest: Digest) -> list[tuple[str, Callable[[], str]]]:
+        if self._last is None or self._last[0] is not digest:
+            self._last = (digest, plan_site(digest, self.edit_url, self.site))
+        return self._last[1]
+
+    def forget(self) -> None:
+        self._last = None
 
 
 def plan_site(digest: Digest, edit_url: str = "",

@@ -42,6 +42,7 @@ from mkdocs.structure.toc import get_toc
 from .cache import Cache, open_cache
 from .finish import Markdown
 from .publish import Page, Settings, Stream, gather, publish, unpack_bytes
+from .render import Plans
 from .sitedir import make_private_dir, sweep, write_file
 from .sitepaths import output_path
 from .view import SiteText
@@ -142,8 +143,11 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                             SiteText(config.site_name or SiteText.name,
                                      config.site_description or "", config.site_url or ""),
                             Markdown.of(config.markdown_extensions, config.mdx_configs))
+        # Under serve the check's plan of the site is the publication's too (a build lets the
+        # checked digest's text go before it publishes, and so plans again).
+        plan = Plans(settings.edit_url, settings.site) if serving else None
         digest, problems = gather(self.content, self.project_root, self.cache,
-                                  memo=self.records if serving else None)
+                                  memo=self.records if serving else None, plan=plan)
         if self.show is not None:  # `parallax build` prints problems its own way
             self.show(problems)
         else:
@@ -151,7 +155,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if not serving:  # the problems are reported: their lines, and the text behind them, are done
             digest = digest.without_text()
         try:
-            result = publish(digest, problems, settings, keep=serving, spill=not serving)
+            result = publish(digest, problems, settings, keep=serving, spill=not serving,
+                             plan=plan)
         except RuntimeError as exc:  # a page the renderer could not make: say which
             raise PluginError(str(exc)) from exc
         if result.refused:

@@ -97,11 +97,12 @@ def record_files(digest) -> list[tuple[str, str]]:
             for e in digest.items]
 
 
-def site_paths(digest) -> list[str]:
+def site_paths(digest, plan=None) -> list[str]:
     """Every path the site generates for ``digest`` (pages, data files, record files). The
     pages come from the renderer's own plan (not rendered), so a new page is counted as soon
-    as the renderer makes it."""
+    as the renderer makes it; ``plan`` (digest -> plan, ``render.Plans``) makes that plan,
+    ``render.plan_site`` by default."""
     from .render import plan_site
 
-    return ([path for path, _ in plan_site(digest)] + data_file_names()
+    return ([path for path, _ in (plan or plan_site)(digest)] + data_file_names()
             + [path for path, _ in record_files(digest)])

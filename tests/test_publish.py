@@ -309,8 +309,9 @@ def _edits(rng):
 def test_a_publication_that_renders_only_what_changed_equals_one_from_scratch(tmp_path, seed,
                                                                                monkeypatch):
     """Under ``mkdocs serve`` a publication renders again only the pages whose inputs changed
-    (``generator/inputs.py``); after any sequence of edits it is the publication a build from
-    scratch gives, page for page and file for file."""
+    (``generator/inputs.py``), keeps each record's part of the dataset and the CSV, and renders
+    from the plan of the site the checks made; after any sequence of edits it is the
+    publication a build from scratch gives, page for page and file for file."""
     import random
 
     from generator import publish
@@ -324,18 +325,26 @@ def test_a_publication_that_renders_only_what_changed_equals_one_from_scratch(tm
     records: dict = {}  # as the plugin keeps them between rebuilds
     settings = publish.Settings(drafts=True)
     monkeypatch.setattr(publish, "_kept", publish.Kept())
-    rendered = []
+    rendered, plans = [], []
     plan_site = publish.render.plan_site
 
     def counted(*args):
+        plans.append(args[0])
         return [(path, Planned(lambda make=make, path=path: rendered.append(path) or make(),
                                        getattr(make, "inputs", None)))
                 for path, make in plan_site(*args)]
 
     def publication(keep):
+        # as the plugin publishes: under serve the checks' plan of the site is the publication's
+        plan = publish.render.Plans(settings.edit_url, settings.site) if keep else None
+        plans.clear()
         digest, problems = publish.gather(project / "content", project, Cache(None),
-                                          memo=records if keep else None)
-        out = publish.publish(digest, problems, settings, keep=keep)
+                                          memo=records if keep else None, plan=plan)
+        out = publish.publish(digest, problems, settings, keep=keep, plan=plan)
+        if keep and not out.refused:  # planned by the check that asks for the paths, and
+            # again only when the site shows fewer items than were checked (one set aside)
+            again = publish.shown(digest, settings.drafts) is not digest
+            assert plans[0] is digest and len(plans) == 1 + again
         return out.refused, out.pages, [(path, publish.contents(made)) for path, made in out.files]
 
     monkeypatch.setattr(publish.render, "plan_site", counted)

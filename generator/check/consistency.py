@@ -71,7 +71,7 @@ def reserved_ids(ctx: Context):
 
     from ..sitepaths import RECORD_PAGES, output_path, reserved_name, site_paths
 
-    claimed = Counter(output_path(path) for path in site_paths(ctx.digest))
+    claimed = Counter(output_path(path) for path in site_paths(ctx.digest, ctx.plan))
     for registry, patterns in RECORD_PAGES.items():
         for e in getattr(ctx.digest, registry):
             rid = e.value.id

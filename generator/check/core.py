@@ -54,8 +54,11 @@ VOICE_FIELDS = ("neutral_title", "summary", "context")
 class Context:
     """The digest plus the indexes the checks share, each built once."""
 
-    def __init__(self, digest: Digest, today: str | dt.date | None = None):
+    def __init__(self, digest: Digest, today: str | dt.date | None = None, plan=None):
         self.digest = digest
+        # How the site is planned for the digest (``render.Plans``, which a build hands on to
+        # its publication); None plans it afresh (``render.plan_site``).
+        self.plan = plan
         # The checks' "today" is given, never read from the clock here: by default, the day
         # the digest was read.
         self.today = today.isoformat() if isinstance(today, dt.date) else today or digest.read_on
@@ -157,13 +160,13 @@ MAX_PER_FILE = 100
 
 
 def run_checks(digest: Digest, problems: list[Problem] | None = None,
-               today: str | dt.date | None = None) -> list[Problem]:
+               today: str | dt.date | None = None, plan=None) -> list[Problem]:
     """Run every check; return these problems with ``problems`` (from loading), sorted.
 
     A function of the digest and ``today`` (by default the day the digest was read): it reads
     no file and no clock. At most MAX_PER_FILE problems are listed for one file, then one that
     counts the rest: a file of a million bad entries gets a readable report."""
-    ctx = Context(digest, today)
+    ctx = Context(digest, today, plan)
     found = list(problems or [])
     for c in CHECKS:
         found.extend(c.func(ctx))
