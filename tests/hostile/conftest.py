@@ -37,7 +37,8 @@ def hostile_site(hostile_project):
     content, and the point is that the renderer alone keeps every page inert."""
     with pytest.MonkeyPatch.context() as mp:
         # The plugin checks through the check cache, in this process or in the forked one.
-        mp.setattr(cache.Cache, "check", lambda self, digest, problems=None: list(problems or []))
+        mp.setattr(cache.Cache, "check",
+                   lambda self, digest, problems=None, plan=None: list(problems or []))
         site.build(hostile_project / "mkdocs.yml", hostile_project / "content",
                    hostile_project / "site", drafts=True)  # every record's page, drafts too
     return hostile_project / "site"
