@@ -27,11 +27,12 @@ import logging
 import os
 import secrets
 import shutil
+import sysconfig
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, FileSystemLoader
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, MkDocsException, PluginError
@@ -84,6 +85,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.failure = None  # what stopped the last build
         self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
         self.compiled = _Compiled()  # serve: the theme's templates, compiled once
+        self.listed: dict[str, list[str]] = {}  # serve: the files of an installed theme's folder
         self.page_urls: set[str] = set()  # serve: the address of every page of this build
         self.built_urls: set[str] = set()  # serve: the pages this (dirty) build converted
 
@@ -96,7 +98,11 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             shutil.rmtree(self.pages_dir, ignore_errors=True)
             self.pages_dir = None
 
+    # First of every plugin's: the theme's environments are set before anyone makes one.
+    @event_priority(100)
     def on_config(self, config):
+        if self.command == "serve":
+            config.theme.get_env = self._theme_env(config.theme)
         root = Path(config.config_file_path or ".").parent
         self.content = (root / self.config.content).resolve()
         # One rule everywhere: the digest project is the folder holding the content folder, and
@@ -125,9 +131,30 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         if self.command == "serve":
             gc.freeze()
 
-    # MkDocs makes the theme's Jinja environment again for every build, and so compiles its
-    # templates again; under serve their compiled code is kept between rebuilds (Jinja checks
-    # each template's source against it).
+    # MkDocs makes the theme's Jinja environment again for every build (and Material's search
+    # plugin makes more, to translate its strings), so every rebuild would compile the theme's
+    # templates again and list every file of the theme's folders (some 14,000 for Material,
+    # most of them icons) to copy its static files. Under serve the environments keep the
+    # compiled code between rebuilds (Jinja checks each template's source against it), and a
+    # folder of an installed theme is listed once; a folder of the project's own (`custom_dir`)
+    # is listed every time, so a file added to it is copied on the next rebuild.
+    def _theme_env(self, theme):
+        make = theme.get_env
+        installed = {os.path.realpath(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")}
+        custom = theme.custom_dir and os.path.realpath(theme.custom_dir)
+
+        def fixed(folder: str) -> bool:
+            where = os.path.realpath(folder)
+            return where != custom and any(where.startswith(top + os.sep) for top in installed)
+
+        def get_env():
+            env = make()
+            env.bytecode_cache = self.compiled
+            if type(env.loader) is FileSystemLoader:  # as MkDocs makes it
+                env.loader = _ListedOnce(env.loader.searchpath, self.listed, fixed)
+            return env
+        return get_env
+
     def on_env(self, env, config, files):
         if self.command == "serve":
             env.bytecode_cache = self.compiled
@@ -312,6 +339,26 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.failure = error  # `parallax build` shows it (MkDocs says only "Aborted")
         self.finished = {}
         gc.unfreeze()
+
+
+class _ListedOnce(FileSystemLoader):
+    """The theme's loader, which lists each folder that ``fixed`` accepts (an installed theme's)
+    once, in ``kept``, and any other folder every time."""
+
+    def __init__(self, searchpath, kept: dict, fixed):
+        super().__init__(searchpath)
+        self.kept, self.fixed = kept, fixed
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for folder in self.searchpath:
+            names = self.kept.get(folder) if self.fixed(folder) else None
+            if names is None:
+                names = FileSystemLoader(folder, self.encoding, self.followlinks).list_templates()
+                if self.fixed(folder):
+                    self.kept[folder] = names
+            found.update(names)
+        return sorted(found)
 
 
 class _Compiled(BytecodeCache):

@@ -144,6 +144,67 @@ def test_search_under_make_serve_is_the_index_a_fresh_build_makes(tmp_path):
     assert set(served) == set(fresh)
 
 
+# Two builds as under `make serve`, with a file added to the theme's own folder of the project
+# between them: print the folders listed (walked) during each build.
+_SERVE_THEME = """
+import json, os, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+config_file, site, added = sys.argv[1:]
+walked, real_walk = [], os.walk
+os.walk = lambda top, *a, **k: walked.append(os.path.realpath(top)) or real_walk(top, *a, **k)
+config = load_config(config_file=config_file, site_dir=site, strict=False)
+config.plugins.on_startup(command="serve", dirty=True)
+build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+first = list(walked)
+walked.clear()
+with open(added, "w", encoding="utf-8") as fh:
+    fh.write("added while serving")
+build(load_config(config_file=config_file, site_dir=site, strict=False),
+      serve_url="http://127.0.0.1:8000/", dirty=True)
+print(json.dumps({"first": first, "second": walked}))
+"""
+
+
+def test_serve_lists_an_installed_theme_once_and_the_projects_own_theme_folder_every_time(
+        tmp_path):
+    """Under ``mkdocs serve`` a rebuild does not list the installed theme's 14,000 files again
+    to copy its static files; a file added to the project's own theme folder (``custom_dir``)
+    is copied on the next rebuild, and the served site holds the theme's files a build
+    holds."""
+    import json
+    import sys
+
+    import material
+
+    project = tmp_path / "project"
+    config_file = fixture_project(project)
+    text = config_file.read_text(encoding="utf-8")
+    assert "  name: material\n" in text
+    config_file.write_text(text.replace("  name: material\n",
+                                        "  name: material\n  custom_dir: overrides\n", 1),
+                           encoding="utf-8")
+    (project / "overrides").mkdir()
+    site = tmp_path / "served"
+    out = subprocess.run([sys.executable, "-c", _SERVE_THEME, str(config_file), str(site),
+                          str(project / "overrides/added.txt")],
+                         capture_output=True, text=True, check=True, cwd=project)
+    walked = json.loads(out.stdout.splitlines()[-1])
+    theme = os.path.realpath(Path(material.__file__).parent / "templates")
+    custom = os.path.realpath(project / "overrides")
+    assert theme in walked["first"] and theme not in walked["second"]
+    assert custom in walked["first"] and custom in walked["second"]
+    assert (site / "added.txt").read_text(encoding="utf-8") == "added while serving"
+    built = tmp_path / "built"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(built)],
+                   cwd=project, check=True, capture_output=True)
+
+    def theme_files(folder):
+        return {p.relative_to(folder).as_posix() for p in (folder / "assets").rglob("*")}
+    assert theme_files(site) == theme_files(built) and len(theme_files(built)) > 20
+
+
 def test_serve_writes_the_other_files_into_the_site_only_when_they_change(tmp_path):
     """The print pages, data files and record files are not MkDocs' to convert: the plugin
     writes them into the site itself. Under ``mkdocs serve`` an edit rewrites the edited
