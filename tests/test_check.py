@@ -80,6 +80,30 @@ def test_check_fires_on_bad_record(corpus, code):
     assert all(p.path.endswith(".yaml") and p.line >= 1 for p in problems)
 
 
+def test_a_source_cited_again_in_other_case_or_spacing_is_no_conflict(corpus):
+    """The timeline and the item cite the council's minutes as "Minutes, 5 March 2024" / "City
+    Council". Citing them again with the same words, up to case and spacing, agrees; citing them
+    with another title conflicts, and the problem names where they were first cited."""
+    minutes = {"url": "https://city.example.gov/minutes/2024-03-05", "date": "2024-03-05",
+               "accessed": "2024-04-01"}
+
+    def cite(*titles):
+        def change(data):
+            for n, title in enumerate(titles):
+                data["perspectives"][n]["sources"][0] = dict(minutes, title=title,
+                                                             publisher="city  COUNCIL")
+        return change
+
+    corpus.edit_item(cite("minutes,  5 MARCH 2024", "Minutes, 5 March 2024"))
+    assert "source-conflict" not in corpus.codes()
+    corpus.edit_item(cite("minutes,  5 MARCH 2024", "Minutes of another day"))
+    problems = [p for p in corpus.problems() if p.code == "source-conflict"]
+    assert len(problems) == 1
+    assert "differently at content/items/council-bulldozes-the-bike-lane-plan.yaml:" in \
+        problems[0].message
+    assert "'Minutes of another day'" in problems[0].message
+
+
 def test_balance_about_names_the_missing_party(corpus):
     corpus.edit_item(lambda d: d["perspectives"].pop(0))
     msgs = [p.message for p in corpus.problems() if p.code == "balance-about"]

@@ -55,15 +55,20 @@ def urls(ctx: Context):
 @check("source-conflict", "warning", "Sources")
 def source_conflict(ctx: Context):
     """The same URL is always cited with the same title and publisher."""
-    first: dict[str, tuple] = {}
+    first: dict[str, list] = {}  # url -> [title and publisher as first cited, folded, where]
     for e, loc, s in _sources(ctx):
         if not s.url:
             continue
-        key = (_fold(s.title), _fold(s.publisher))
-        if s.url not in first:
-            first[s.url] = (key, e, loc)
-        elif first[s.url][0] != key:
-            _, fe, floc = first[s.url]
+        seen = first.get(s.url)
+        if seen is None:
+            first[s.url] = [(s.title, s.publisher), None, e, loc]
+            continue
+        if seen[0] == (s.title, s.publisher):  # cited again in the same words (most are)
+            continue
+        if seen[1] is None:
+            seen[1] = (_fold(seen[0][0]), _fold(seen[0][1]))
+        if seen[1] != (_fold(s.title), _fold(s.publisher)):
+            _, _, fe, floc = seen
             yield p(e, loc, "source-conflict",
                     f"{s.url[:80]} is cited as {s.title!r} / {s.publisher!r} here but differently "
                     f"at {fe.path}:{fe.line(*floc)}; make them agree", "warning")
