@@ -182,7 +182,7 @@ class Kept:
 
     base: tuple = ()
     pages: dict = field(default_factory=dict)
-    records: dict = field(default_factory=dict)  # (kind, Same(record)) -> its digest.json or CSV text
+    records: dict = field(default_factory=dict)  # (kind, Same(record)) -> its JSON or CSV text
 
 
 # The last publication's, in this process, when it was asked to keep them (``keep``).

@@ -151,7 +151,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             env = make()
             env.bytecode_cache = self.compiled
             if type(env.loader) is FileSystemLoader:  # as MkDocs makes it
-                env.loader = _ListedOnce(env.loader.searchpath, self.listed, fixed)
+                env.loader = _ListedOnce(env.loader, self.listed, fixed)
             return env
         return get_env
 
@@ -345,17 +345,18 @@ class _ListedOnce(FileSystemLoader):
     """The theme's loader, which lists each folder that ``fixed`` accepts (an installed theme's)
     once, in ``kept``, and any other folder every time."""
 
-    def __init__(self, searchpath, kept: dict, fixed):
-        super().__init__(searchpath)
+    def __init__(self, loader: FileSystemLoader, kept: dict, fixed):
+        super().__init__(loader.searchpath, loader.encoding, loader.followlinks)
         self.kept, self.fixed = kept, fixed
 
     def list_templates(self) -> list[str]:
         found: set[str] = set()
         for folder in self.searchpath:
-            names = self.kept.get(folder) if self.fixed(folder) else None
+            fixed = self.fixed(folder)
+            names = self.kept.get(folder) if fixed else None
             if names is None:
                 names = FileSystemLoader(folder, self.encoding, self.followlinks).list_templates()
-                if self.fixed(folder):
+                if fixed:
                     self.kept[folder] = names
             found.update(names)
         return sorted(found)
