@@ -269,6 +269,50 @@ def test_empty_registries_are_warned(corpus, name):
         [(f"content/{name}.yaml", 1, "warning")]
 
 
+def test_the_editor_note_screen_finds_what_the_pattern_finds():
+    """``editor_note`` runs the pattern only on a text holding one of its words; on random texts
+    made of the pattern's bracketed notes, phrases and letters in any case, with letters swapped
+    for those whose lower case is not the letter they match (İ and ı for i, ſ for s, the Kelvin
+    sign for k), it finds exactly what the pattern finds, where the pattern finds it."""
+    import random
+
+    from generator.check.publishing import _EDITOR_NOTE, editor_note
+
+    in_brackets = ["added by", "editor", "editors", "editor's", "editors note", "ed note",
+                   "ed. note", "note to the editor", "note for editors", "for the editor",
+                   "todo", "tk", "fixme", "xxx", "check", "verify", "to do", "research note",
+                   "researcher's note"]
+    phrases = ["for the editor", "left to the editors", "over to the editor", "editor's note",
+               "editors note", "note to self", "todo", "fixme", "not researched",
+               "not yet researched", "this task", "the task", "the brief", "this brief",
+               "fresh brief", "helper",
+               "helpers", "pages corpus", "github index", "first researcher"]
+    filler = ["", " ", "  ", "a", "the", "text", "said", "index", "check", "(", ")", ".", "\n"]
+    odd = {"i": ["\u0130", "\u0131"], "s": ["\u017f"], "k": ["\u212a"]}
+    rng = random.Random(17)
+
+    def segment():
+        kind = rng.random()
+        if kind < 0.4:
+            return ("[" + rng.choice(["", " ", "  "]) + rng.choice(in_brackets)
+                    + rng.choice(["", ":", " x", "s", " what?"])
+                    + rng.choice(["]", "](", "] (", "", " "]))
+        if kind < 0.8:
+            return rng.choice(phrases)
+        return rng.choice(filler)
+
+    notes = 0
+    for _ in range(20000):
+        text = rng.choice(filler).join(segment() for _ in range(rng.randint(1, 3)))
+        text = "".join(rng.choice(odd[c.lower()]) if c.lower() in odd and rng.random() < 0.15
+                       else c.upper() if rng.random() < 0.3 else c for c in text)
+        want, got = _EDITOR_NOTE.search(text), editor_note(text)
+        assert (want and (want.start(), want.group())) == (got and (got.start(), got.group())), \
+            repr(text)
+        notes += want is not None
+    assert notes > 5000  # the texts do hold notes
+
+
 @pytest.mark.parametrize("text", [
     "[Added by item-4 helper:] The ministry said so.", "For the editor: check the date.",
     "TODO find the original", "Affiliation not researched.", "Searched in this task.",
