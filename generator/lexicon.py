@@ -115,6 +115,26 @@ class Lexicon(list):
                     getattr(self, kind).setdefault(word, []).append(n)
         self.prefix_lengths = sorted({len(w) for w in self.prefix})
         self.suffix_lengths = sorted({len(w) for w in self.suffix})
+        # word as written -> the terms that may start at it: a text's words repeat, within a
+        # text and across a digest, and each is looked up once while this lexicon lives
+        self.known: dict[str, tuple[int, ...]] = {}
+
+    def starting_at(self, word: str) -> tuple[int, ...]:
+        """The numbers of the terms that may match from ``word`` on (in order, no repeats)."""
+        numbers = self.known.get(word)
+        if numbers is None:
+            folded = fold(word)
+            found = list(self.exact.get(folded, ()))
+            for n in self.prefix_lengths:
+                if n > len(folded):
+                    break
+                found += self.prefix.get(folded[:n], ())
+            for n in self.suffix_lengths:
+                if n > len(folded):
+                    break
+                found += self.suffix.get(folded[-n:], ())
+            numbers = self.known[word] = tuple(dict.fromkeys(found))
+        return numbers
 
 
 def compile_term(term: str, pattern: str = "", language: str = "en", used_by: str = "",
@@ -195,24 +215,13 @@ def _candidates(lexicon: Lexicon, prose: str) -> dict[int, list[int]]:
     """Term number -> the word starts where that term may match, in order (one pass over
     the words; each word looked up once per anchor length)."""
     found: dict[int, list[int]] = {}
-    exact, prefix, suffix = lexicon.exact, lexicon.prefix, lexicon.suffix
-    plens, slens = lexicon.prefix_lengths, lexicon.suffix_lengths
+    starting_at = lexicon.starting_at
     for m in _WORD.finditer(prose):
-        word = fold(m.group())
-        at = m.start()
-        numbers = list(exact.get(word, ()))
-        for n in plens:
-            if n > len(word):
-                break
-            numbers += prefix.get(word[:n], ())
-        for n in slens:
-            if n > len(word):
-                break
-            numbers += suffix.get(word[-n:], ())
-        for number in numbers:
-            places = found.setdefault(number, [])
-            if not places or places[-1] != at:
-                places.append(at)
+        numbers = starting_at(m.group())
+        if numbers:
+            at = m.start()
+            for number in numbers:
+                found.setdefault(number, []).append(at)
     return found
 
 

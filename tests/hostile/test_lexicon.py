@@ -94,6 +94,18 @@ def test_matching_finds_what_each_term_alone_finds(text):
     assert found == naive
 
 
+def test_one_lexicon_over_many_texts_finds_what_each_term_alone_finds():
+    """A lexicon remembers which terms may start at each word it has met (a digest's words
+    repeat); over many texts, in any order and again, it finds what each term alone finds."""
+    terms = lex.compile_lexicon(_entry(t, p) for t, p in PATTERNS)
+    for text in TEXTS + TEXTS[::-1] + [" ".join(TEXTS)]:
+        found = sorted((h.start, h.end, h.term.term) for h in lex.find(terms, text))
+        naive = sorted((m.start(), m.end(), t.term) for t in terms
+                       for m in t.regex.finditer(lex._mask(text)))
+        assert found == naive, text
+    assert "terrorists" in terms.known and "İstanbul" in terms.known
+
+
 def _entry(term, pattern):
     from generator.models import LexiconEntry
 
