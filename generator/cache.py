@@ -132,6 +132,10 @@ class Cache:
         self._results: dict | None = None  # text hash -> [key, problems], as last saved
         self._ready: dict[Path, bool] = {}  # record folders made, and not links
         self._folders: dict[tuple, bool] = {}  # (folder, root) -> inside root, for one load
+        # Data read back is held in as little memory as it takes (a value written in many
+        # records held once, each file's text compressed), as a build needs; `parallax check`,
+        # which lets the digest go once it has judged it, reads it faster without (frugal off).
+        self.frugal = True
 
     @property
     def code(self) -> str:
@@ -174,6 +178,8 @@ class Cache:
         kept = read_json(self._entry(digest))
         if (isinstance(kept, dict) and kept.get("format") == FORMAT
                 and kept.get("code") == self.code and "data" in kept):
+            if not self.frugal:
+                return yamlio.Document(display, kept["data"], None, text, compress=False), []
             return yamlio.Document(display, yamlio.share(kept["data"]), None, text), []
         try:
             doc = yamlio.parse(text, display)

@@ -106,6 +106,7 @@ def check(content: Path, fmt: str, strict: bool, verbose: bool):
         raise click.UsageError(f"content folder {content} not found; pass --content DIR")
     root = _project_root(content)
     cache = open_cache(root)  # .parallax-cache/: the same verdict, less work when little changed
+    cache.frugal = False  # the digest is let go once judged: read it fast rather than small
     items, problems = checked(cache, content, root)
     _show(problems, fmt, quiet_info=not verbose, content=content)
     if fmt == "text":

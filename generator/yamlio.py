@@ -52,18 +52,22 @@ class Document:
     path: str
     data: Any
     lines: dict | None = field(default_factory=dict)
-    packed_text: bytes | None = None  # given as the text (``str``), held compressed
+    packed_text: bytes | str | None = None  # given as the text (``str``), held compressed
+    # unless ``compress`` is false (a check that lets the digest go once it has judged it)
+    compress: bool = field(default=True, compare=False, repr=False)
 
     def __post_init__(self):
         text = self.packed_text
-        if isinstance(text, str):
+        if isinstance(text, str) and self.compress:
             object.__setattr__(self, "packed_text", zlib.compress(text.encode("utf-8"), 1))
 
     @property
     def text(self) -> str | None:
         """The file's text, as it was read."""
         packed = self.packed_text
-        return None if packed is None else zlib.decompress(packed).decode("utf-8")
+        if packed is None or isinstance(packed, str):
+            return packed
+        return zlib.decompress(packed).decode("utf-8")
 
     def line(self, loc: Loc) -> int:
         """The line of ``loc``, or of its nearest located parent."""

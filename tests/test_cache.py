@@ -41,15 +41,21 @@ def plain(project: Path):
     return run_checks(digest, problems), [e.value for e in digest.items]
 
 
+def _as_the_command_line_reads(project: Path):
+    cache = open_cache(project)
+    cache.frugal = False  # as `parallax check` reads: fast rather than small
+    return cache
+
+
 def cached(project: Path, cache=None):
-    cache = cache or open_cache(project)
+    cache = cache or _as_the_command_line_reads(project)
     digest, problems = cache.load(project / "content", project)
     return cache.check(digest, problems), [e.value for e in digest.items]
 
 
 def kept_verdict(project: Path, cache=None):
     """What ``parallax check`` gives: the kept verdict when nothing changed (``verdict``)."""
-    return checked(cache or open_cache(project), project / "content", project)
+    return checked(cache or _as_the_command_line_reads(project), project / "content", project)
 
 
 def same_verdict(project: Path, cache=None) -> None:
