@@ -213,7 +213,8 @@ def _mask(text: str) -> str:
 
 def _candidates(lexicon: Lexicon, prose: str) -> dict[int, list[int]]:
     """Term number -> the word starts where that term may match, in order (one pass over
-    the words; each word looked up once per anchor length)."""
+    the words; each different word looked up once while the lexicon lives,
+    ``Lexicon.starting_at``)."""
     found: dict[int, list[int]] = {}
     starting_at = lexicon.starting_at
     for m in _WORD.finditer(prose):

@@ -56,8 +56,8 @@ class Context:
 
     def __init__(self, digest: Digest, today: str | dt.date | None = None, plan=None):
         self.digest = digest
-        # How the site is planned for the digest (``render.Plans``, which a build hands on to
-        # its publication); None plans it afresh (``render.plan_site``).
+        # How the site is planned for the digest (``render.Plans``, which `mkdocs serve` hands
+        # on to its publication); None plans it afresh (``render.plan_site``).
         self.plan = plan
         # The checks' "today" is given, never read from the clock here: by default, the day
         # the digest was read.

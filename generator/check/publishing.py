@@ -80,8 +80,9 @@ _EDITOR_NOTE = re.compile(
 # here) when it holds no word that a match of the pattern must hold: in lower case, one of
 # _EDITOR_NOTE_WORDS (the notes outside brackets), or _BRACKETED (a bracket and the first word
 # of a bracketed note; a link's "[text](url)" seldom starts so). Three letters match one of the
-# pattern's letters while their lower case is another (İ and ı match i, ſ matches s): a text
-# holding one of them goes to the pattern whatever it holds.
+# pattern's letters while their lower case is another (İ and ı match i, ſ matches s): the only
+# code points where ``lexicon.fold``, the engine's own folding, gives an ASCII letter that
+# ``str.lower`` does not. A text holding one of them goes to the pattern whatever it holds.
 _EDITOR_NOTE_WORDS = ("the editor", "editor's note", "editors note", "note to self", "todo",
                       "fixme", "researched", "first researcher", "the task", "this task",
                       "the brief", "this brief", "fresh brief", "helper", "pages corpus",
