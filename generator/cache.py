@@ -182,15 +182,14 @@ class Cache:
                 return yamlio.Document(display, kept["data"], None, text, compress=False), []
             return yamlio.Document(display, yamlio.share(kept["data"]), None, text), []
         try:
-            doc = yamlio.parse(text, display)
+            doc = yamlio.parse(text, display, compress=self.frugal)
         except yamlio.YamlProblem as exc:
             return None, [exc.problem(display)]
         # The quick reader gives only JSON's kinds of data (text keys; text, whole numbers,
         # booleans, null); what the careful reader gives is looked at first.
         if doc.lines is None or _plain(doc.data):
             self._keep(digest, doc.data)
-        # The text is kept either way, so that the checks can find its hash again.
-        return yamlio.Document(doc.path, doc.data, doc.lines, doc.packed_text), []
+        return doc, []
 
     def _keep(self, digest: str, data) -> None:
         """Write one record's data, whole; quietly nothing where that cannot be done."""

@@ -87,7 +87,7 @@ class Document:
 
     def without_data(self) -> "Document":
         """The same document, its data let go (once validated, only the lines are needed)."""
-        return Document(self.path, None, self.lines, self.packed_text)
+        return Document(self.path, None, self.lines, self.packed_text, compress=self.compress)
 
     def without_text(self) -> "Document":
         """The same document without the text its lines are worked out from: for a build, once
@@ -325,14 +325,15 @@ def _quick(text: str) -> Any:
         loader.dispose()
 
 
-def parse(text: str, path: str) -> Document:
+def parse(text: str, path: str, compress: bool = True) -> Document:
     """Parse YAML text into a Document, raising YamlProblem for anything unsafe or malformed.
 
     Clean files take the quick reader; any file it declines takes the careful one, which
-    decides, and explains every refusal with its line."""
+    decides, and explains every refusal with its line. ``compress``: the quick reader's
+    document holds its text compressed (``Document``)."""
     _refuse_forbidden(text)
     try:
-        return Document(path, _quick(text), None, text)
+        return Document(path, _quick(text), None, text, compress=compress)
     except (_Unusual, RecursionError):
         pass
     return _careful(text, path)

@@ -230,7 +230,8 @@ def test_an_unchanged_tree_is_not_parsed_again(bases, tmp_path, monkeypatch):
     cached(project)
     parsed = []
     real = yamlio.parse
-    monkeypatch.setattr(yamlio, "parse", lambda text, path: parsed.append(path) or real(text, path))
+    monkeypatch.setattr(yamlio, "parse",
+                        lambda text, path, **kw: parsed.append(path) or real(text, path, **kw))
     same_verdict(project)
     parsed.clear()
     cached(project)
@@ -570,3 +571,38 @@ def test_a_value_written_in_many_records_is_held_once(bases, tmp_path):
     assert [i.model_dump() for i in cold] == [i.model_dump() for i in warm]
     long = [i.summary for i in cold]
     assert all(len(text) > yamlio.SHARED_LENGTH for text in long)
+
+
+def test_the_command_lines_check_compresses_no_text_and_a_build_holds_it_compressed(
+        bases, tmp_path, monkeypatch):
+    """`parallax check` lets the digest go once judged, so it reads neither parsed files nor
+    kept data into compressed text (the time is a tenth of an after-edit check); a build keeps
+    the digest and holds each item's text compressed. The text, and the verdict, is the same
+    either way."""
+    project = tmp_path / "project"
+    shutil.copytree(bases["fixture"], project)
+    expected = plain(project)
+
+    def held(cache):
+        digest, problems = cache.load(project / "content", project)
+        return digest, cache.check(digest, problems)
+
+    items = {path.read_bytes() for path in _items(project)}
+    compress = yamlio.zlib.compress
+
+    def refuse(data, *args, **kwargs):  # an item's text (the registries are few and small)
+        assert data not in items, "an item's text was compressed"
+        return compress(data, *args, **kwargs)
+
+    frugal = {}
+    for reading in ("parsed", "kept"):
+        with monkeypatch.context() as m:
+            m.setattr(yamlio.zlib, "compress", refuse)
+            digest, problems = held(_as_the_command_line_reads(project))
+        assert problems == expected[0]
+        assert digest.items and all(isinstance(e.doc.packed_text, str) for e in digest.items)
+        frugal[reading] = held(open_cache(project))[0]
+        assert all(isinstance(e.doc.packed_text, bytes) for e in frugal[reading].items)
+        assert ([e.doc.text for e in frugal[reading].items]
+                == [e.doc.text for e in digest.items]
+                == [path.read_text(encoding="utf-8") for path in _items(project)])
