@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -88,22 +89,32 @@ def changes(item) -> list[Change]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _matched(old: str, new: str) -> tuple[tuple[str, ...], tuple[str, ...], int, tuple]:
+    """The two passages' words, how many of them match in order, and the steps that turn one
+    into the other: worked out once for a pair (an item's page, its similarity and its answer
+    key all ask for the same pairs, one after the other)."""
+    a, b = old.split(), new.split()
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    return tuple(a), tuple(b), matched, tuple(matcher.get_opcodes())
+
+
 def similarity(old: str, new: str) -> float:
     """The share of the shorter passage's words found, in order, in the other (0 to 1): a
     passage cut from a longer one counts as similar, so the cut shows as dropped words."""
-    a, b = old.split(), new.split()
+    a, b, matched, _ = _matched(old, new)
     if not a or not b:
         return 0.0
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks()) / min(len(a), len(b))
+    return matched / min(len(a), len(b))
 
 
 def word_ops(old: str, new: str):
     """``old`` turned into ``new`` word by word (spacing normalised, words keep their
     punctuation): (words kept, words dropped, words added) for each step, in reading order."""
-    a, b = old.split(), new.split()
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        yield (a[i1:i2], [], []) if tag == "equal" else ([], a[i1:i2], b[j1:j2])
+    a, b, _, ops = _matched(old, new)
+    for tag, i1, i2, j1, j2 in ops:
+        yield (list(a[i1:i2]), [], []) if tag == "equal" else ([], list(a[i1:i2]), list(b[j1:j2]))
 
 
 def word_diff(old: str, new: str) -> tuple[Markup, int, int]:
