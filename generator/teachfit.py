@@ -150,11 +150,25 @@ def _key_lines(key, who_words: int) -> float:
 
 class _Rule:
     """A cutting rule at work: the settings it may lower (``state``), the page's estimate from
-    them (``sections``), and the cuts made so far, in the order first made."""
+    them, section by section (``parts``), and the cuts made so far, in the order first made.
 
-    def __init__(self, state: dict, sections, budget: float):
-        self.state, self.sections, self.budget = state, sections, budget
+    Each part is (the settings it reads, a function of them): it is given only those settings,
+    so it cannot read another, and its estimate is worked out once for each value they take (a
+    cut lowers one setting at a time, and most sections do not read it)."""
+
+    def __init__(self, state: dict, parts, budget: float):
+        self.state, self.parts, self.budget = state, parts, budget
         self.cuts: list[str] = []
+        self._known: list[dict] = [{} for _ in parts]
+
+    def sections(self) -> tuple[float, ...]:
+        out = []
+        for (keys, part), known in zip(self.parts, self._known):
+            at = tuple(self.state[k] for k in keys)
+            if at not in known:
+                known[at] = part({k: self.state[k] for k in keys})
+            out.append(known[at])
+        return tuple(out)
 
     def estimate(self) -> float:
         return sum(self.sections())
@@ -195,39 +209,42 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES,
     state = {"answer_lines": 3, "who": WORD_CAP, "keep": len(rows), "sentences": len(sentences),
              "terms": len(marked.key), "excerpt": len(excerpt)}
 
-    def kept() -> tuple[Party, ...]:
-        order = sorted(range(len(rows)), key=lambda i: (rows[i][0], i))[: state["keep"]]
+    def kept(s) -> tuple[Party, ...]:
+        order = sorted(range(len(rows)), key=lambda i: (rows[i][0], i))[: s["keep"]]
         return tuple(rows[i][1] for i in sorted(order))
 
-    def shown_key() -> tuple[KeyTerm, ...]:
-        limit, count, seen = state["excerpt"], 0, {n for _, n in marked.title_runs}
+    def shown_key(s) -> tuple[KeyTerm, ...]:
+        limit, count, seen = s["excerpt"], 0, {n for _, n in marked.title_runs}
         for text, number in marked.runs:  # only the words the printed excerpt shows
             if count + len(text) > limit:
                 break
             count += len(text)
             seen.add(number)
-        return tuple(k for k in marked.key if k.number in seen)[: state["terms"]]
+        return tuple(k for k in marked.key if k.number in seen)[: s["terms"]]
 
-    def sections() -> tuple[float, ...]:
-        """Estimated lines of the header, the original, the key, the summary, the parties, the
-        questions and the footer."""
-        key = shown_key()
-        return (
-            header_lines(view, item, "Handout"),
-            HEADING + lines("Headline: " + item.title)
-            + lines(excerpt[: state["excerpt"]], QUOTE_WIDTH)
-            + (1 if state["excerpt"] < len(excerpt) else 0),
-            _key_lines(key, state["who"]) + (1 if len(key) < len(marked.key) else 0),
-            HEADING + lines(" ".join(sentences[: state["sentences"]]))
-            + (1 if state["sentences"] < len(sentences) else 0),
-            HEADING + sum(lines(f"{p.name} ({p.status}): {p.gist}", LIST_WIDTH) + ITEM_GAP
-                          for p in kept()) + (1 if state["keep"] < len(rows) else 0),
-            HEADING + sum(lines(q, LIST_WIDTH) + ANSWER_LINE * state["answer_lines"]
-                          + QUESTION_GAP for q in questions),
-            FOOT_LINES + SECTION_GAPS + lines(credit),
-        )
+    def key_lines(s) -> float:
+        key = shown_key(s)
+        return _key_lines(key, s["who"]) + (1 if len(key) < len(marked.key) else 0)
 
-    rule = _Rule(state, sections, budget)
+    # Estimated lines of the header, the original, the key, the summary, the parties, the
+    # questions and the footer.
+    parts = (
+        ((), lambda s: header_lines(view, item, "Handout")),
+        (("excerpt",), lambda s: HEADING + lines("Headline: " + item.title)
+         + lines(excerpt[: s["excerpt"]], QUOTE_WIDTH) + (1 if s["excerpt"] < len(excerpt) else 0)),
+        (("excerpt", "terms", "who"), key_lines),
+        (("sentences",), lambda s: HEADING + lines(" ".join(sentences[: s["sentences"]]))
+         + (1 if s["sentences"] < len(sentences) else 0)),
+        (("keep",), lambda s: HEADING + sum(lines(f"{p.name} ({p.status}): {p.gist}", LIST_WIDTH)
+                                            + ITEM_GAP for p in kept(s))
+         + (1 if s["keep"] < len(rows) else 0)),
+        (("answer_lines",), lambda s: HEADING + sum(lines(q, LIST_WIDTH)
+                                                    + ANSWER_LINE * s["answer_lines"]
+                                                    + QUESTION_GAP for q in questions)),
+        ((), lambda s: FOOT_LINES + SECTION_GAPS + lines(credit)),
+    )
+
+    rule = _Rule(state, parts, budget)
     shrink, estimate, cuts = rule.shrink, rule.estimate, rule.cuts
 
     shrink("answer space", "answer_lines", 2)
@@ -242,12 +259,12 @@ def fit_handout(view: View, item, budget: float = PAGE_LINES,
     summary_cut = state["sentences"] < len(sentences)
     summary = (Markup("<p>{}</p>").format(" ".join(sentences[: state["sentences"]]))
                if summary_cut else markdown_html(item.summary))
-    key = shown_key()
+    key = shown_key(state)
     return Handout(marked, state["excerpt"] if state["excerpt"] < len(excerpt) else None,
-                   key, len(marked.key) - len(key), state["who"], summary, summary_cut, kept(),
-                   len(rows) - state["keep"], questions, state["answer_lines"],
-                   round(estimate(), 1), tuple(cuts), tuple(round(x, 1) for x in sections()),
-                   credit)
+                   key, len(marked.key) - len(key), state["who"], summary, summary_cut,
+                   kept(state), len(rows) - state["keep"], questions, state["answer_lines"],
+                   round(estimate(), 1), tuple(cuts),
+                   tuple(round(x, 1) for x in rule.sections()), credit)
 
 
 # --- fitting an answer key on one page -------------------------------------------------------
@@ -263,10 +280,14 @@ NO_GUIDANCE = ("No guidance is written for this question yet: the full record's 
                "and provenance hold the material for an answer.")
 
 
+@lru_cache(maxsize=256)  # a cutting rule asks for the same texts at every step
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(re.split(r"(?<=[.!?])\s+", " ".join(text.split())))
+
+
 def sentences_of(text: str, keep: int) -> str:
     """The first ``keep`` sentences of ``text``."""
-    parts = re.split(r"(?<=[.!?])\s+", " ".join((text or "").split()))
-    return " ".join(parts[:keep])
+    return " ".join(_sentences(text or "")[:keep])
 
 
 @dataclass(frozen=True)
@@ -312,39 +333,38 @@ def fit_answers(view: View, item, budget: float = PAGE_LINES,
              "key_note": KEY_NOTE_WORDS, "who": WORD_CAP, "excerpt": len(excerpt), "titles": 1,
              "changed": CHANGED_WORDS}
 
-    def shown() -> list[tuple[str, str, bool]]:
-        return [(q, sentences_of(g, state["guidance"]), on) for q, g, on in
-                asked[: state["questions"]]]
+    def shown(s) -> list[tuple[str, str, bool]]:
+        return [(q, sentences_of(g, s["guidance"]), on) for q, g, on in asked[: s["questions"]]]
 
-    def key_cell(k: KeyTerm) -> str:
-        cell = words(k.who, state["who"])
-        if state["key_note"] and k.note and k.note != k.who:
-            cell += ". " + words(k.note, state["key_note"])
+    def key_cell(s, k: KeyTerm) -> str:
+        cell = words(k.who, s["who"])
+        if s["key_note"] and k.note and k.note != k.who:
+            cell += ". " + words(k.note, s["key_note"])
         return cell
 
-    def sections() -> tuple[float, ...]:
-        """Estimated lines of the header, the questions, the chain, the framing and the foot."""
-        more = state["questions"] < len(asked)
-        return (
-            header_lines(view, item, ANSWERS_LABEL, 1.0),
-            HEADING + sum(lines(q + ("" if on else " (not on the handout)"), LIST_WIDTH)
-                          + lines(g or NO_GUIDANCE, LIST_WIDTH) + ANSWER_GAP
-                          for q, g, on in shown()) + (1 if more else 0),
-            HEADING + sum(lines(link.line(state["titles"]) + " " + words(link.note, state["note"])
-                                if state["note"] else link.line(state["titles"]), LIST_WIDTH)
-                          + (lines("As it printed it: " + words(link.excerpt, state["said"]),
-                                   LIST_WIDTH) if state["said"] and link.excerpt else 0)
-                          + (lines(words(link.changed, state["changed"]), LIST_WIDTH)
-                             if state["changed"] and link.changed else 0)
-                          + ANSWER_GAP for link in links),
-            HEADING + lines("Headline: " + item.title)
-            + (lines(excerpt[: state["excerpt"]], QUOTE_WIDTH) if state["excerpt"] else 1)
-            + (1 if 0 < state["excerpt"] < len(excerpt) else 0)
-            + (_key_rows(marked.key, key_cell) if marked.key else 1),
-            FOOT_LINES + SECTION_GAPS,
-        )
+    # Estimated lines of the header, the questions, the chain, the framing and the foot.
+    parts = (
+        ((), lambda s: header_lines(view, item, ANSWERS_LABEL, 1.0)),
+        (("questions", "guidance"), lambda s: HEADING + sum(
+            lines(q + ("" if on else " (not on the handout)"), LIST_WIDTH)
+            + lines(g or NO_GUIDANCE, LIST_WIDTH) + ANSWER_GAP for q, g, on in shown(s))
+         + (1 if s["questions"] < len(asked) else 0)),
+        (("titles", "note", "said", "changed"), lambda s: HEADING + sum(
+            lines(link.line(s["titles"]) + " " + words(link.note, s["note"])
+                  if s["note"] else link.line(s["titles"]), LIST_WIDTH)
+            + (lines("As it printed it: " + words(link.excerpt, s["said"]), LIST_WIDTH)
+               if s["said"] and link.excerpt else 0)
+            + (lines(words(link.changed, s["changed"]), LIST_WIDTH)
+               if s["changed"] and link.changed else 0)
+            + ANSWER_GAP for link in links)),
+        (("excerpt", "who", "key_note"), lambda s: HEADING + lines("Headline: " + item.title)
+         + (lines(excerpt[: s["excerpt"]], QUOTE_WIDTH) if s["excerpt"] else 1)
+         + (1 if 0 < s["excerpt"] < len(excerpt) else 0)
+         + (_key_rows(marked.key, lambda k: key_cell(s, k)) if marked.key else 1)),
+        ((), lambda s: FOOT_LINES + SECTION_GAPS),
+    )
 
-    rule = _Rule(state, sections, budget)
+    rule = _Rule(state, parts, budget)
     shrink, estimate, cuts = rule.shrink, rule.estimate, rule.cuts
 
     shrink("questions", "questions", min(HANDOUT_QUESTIONS, len(asked)))
@@ -365,10 +385,10 @@ def fit_answers(view: View, item, budget: float = PAGE_LINES,
     shrink("key notes", "who", 6, 4)
     shrink("link titles", "titles", 0)
     shrink("what changed", "changed", 0, 20)
-    kept = shown()
+    kept = shown(state)
     return AnswerKey(tuple(kept), any(g != full for (_, g, _), (_, full, _) in zip(kept, asked)),
                      len(asked) - len(kept), links, state["note"], state["said"],
                      state["changed"], bool(state["titles"]),
                      state["excerpt"] if state["excerpt"] < len(excerpt) else None, marked.key,
                      state["who"], state["key_note"], round(estimate(), 1), tuple(cuts),
-                     tuple(round(x, 1) for x in sections()))
+                     tuple(round(x, 1) for x in rule.sections()))

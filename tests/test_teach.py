@@ -189,6 +189,37 @@ def test_the_rule_cuts_further_on_a_smaller_page_and_in_its_order(kit_corpus):
     assert "excerpt" in last and teach.fit_handout(view, item, 30).excerpt_limit >= 300
 
 
+def test_the_rule_gives_what_it_gives_when_every_estimate_is_worked_out_anew(
+        kit_corpus, tmp_path, monkeypatch):
+    """The cutting rule works a section's estimate out once for each value of the settings it
+    reads; a section given a setting it does not say it reads cannot read it. On every page
+    size, for records of every shape, the handout and the answer key are the ones an estimate
+    worked out anew at every step, from all the settings, gives."""
+    from generator import teachfit
+    from generator.synthetic import write_content
+
+    synthetic = tmp_path / "synthetic"
+    write_content(synthetic, 12)
+    views = [_view(kit_corpus), _view(Corpus(synthetic))]
+
+    def anew(self):
+        return tuple(part(dict(self.state)) for _, part in self.parts)
+
+    fits = 0
+    for budget in (15, 25, 35, 45, 55, 70, 120):
+        for view in views:
+            for entry in view.items:
+                item = entry.value
+                with monkeypatch.context() as m:
+                    m.setattr(teachfit._Rule, "sections", anew)
+                    expected = (teach.fit_handout(view, item, budget),
+                                teach.fit_answers(view, item, budget))
+                got = (teach.fit_handout(view, item, budget), teach.fit_answers(view, item, budget))
+                assert got == expected
+                fits += bool(got[0].cuts) + bool(got[1].cuts)
+    assert fits > 50  # most of them cut something
+
+
 def test_the_address_is_the_site_url_when_set_and_the_path_otherwise(kit_corpus):
     plain_page = _pages(kit_corpus)[teach.kit_paths(SMALL)["handout"]]
     assert f">items/{SMALL}/</a>" in plain_page
