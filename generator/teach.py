@@ -87,20 +87,28 @@ class Kit:
         self.publishers = {s.file: view.outlets[s.publisher].name
                            for s in (info.seeds if info else []) if s.publisher in view.outlets}
 
-        # An item's four pages are planned one after the other: what they share is computed
-        # once, for the item of the moment (holding every item's would grow with the digest).
-        self._memo: tuple[str, Marked, Handout | None] | None = None
+        # An item's four pages are planned one after the other, and a pack page after the
+        # pages of its items: what they share (the marked excerpt, the fitted handout) is
+        # computed once and held for the items of the pack of the moment (holding every item's
+        # would grow with the digest).
+        self._held: dict[str, list] = {}  # item id -> [Marked, Handout or None]
+
+    def _hold(self, item) -> list:
+        held = self._held.get(item.id)
+        if held is None:
+            held = self._held[item.id] = [mark_excerpt(self.view, item), None]
+            if len(self._held) > PACK_SIZE:
+                del self._held[next(iter(self._held))]
+        return held
 
     def marked(self, item) -> Marked:
-        if self._memo is None or self._memo[0] != item.id:
-            self._memo = (item.id, mark_excerpt(self.view, item), None)
-        return self._memo[1]
+        return self._hold(item)[0]
 
     def handout(self, item) -> Handout:
-        marked = self.marked(item)
-        if self._memo[2] is None:
-            self._memo = (item.id, marked, fit_handout(self.view, item, marked=marked))
-        return self._memo[2]
+        held = self._hold(item)
+        if held[1] is None:
+            held[1] = fit_handout(self.view, item, marked=held[0])
+        return held[1]
 
     def address(self, path: str) -> str:
         return address(self.site_url, path)
@@ -178,12 +186,12 @@ def plan_kit(view: View, site_url: str = "") -> list[tuple[str, object]]:
                        prev_path=prev_p, next_path=next_p,
                        title=title_meta("Handouts" if n == 1 else f"Handouts, page {n}")),
             lambda chunk=chunk, n=n, total=total: ("handouts", key_of(chunk), n, total))))
-    for e in kit.entries:
-        for kind, path in kit_paths(e.value.id).items():
-            plan.append((path, Planned(lambda kind=kind, e=e: kit.item_page(kind, e),
-                                       lambda kind=kind, e=e: (kind, Same(e)))))
     chunks = [kit.entries[i:i + PACK_SIZE] for i in range(0, len(kit.entries), PACK_SIZE)] or [[]]
-    for n, chunk in enumerate(chunks, 1):
+    for n, chunk in enumerate(chunks, 1):  # a pack page after the pages of its items
+        for e in chunk:
+            for kind, path in kit_paths(e.value.id).items():
+                plan.append((path, Planned(lambda kind=kind, e=e: kit.item_page(kind, e),
+                                           lambda kind=kind, e=e: (kind, Same(e)))))
         plan.append((pack_path(n), Planned(lambda chunk=chunk, n=n: kit.pack(
             chunk, n, len(chunks), n - 1 if n > 1 else None, n + 1 if n < len(chunks) else None),
             lambda chunk=chunk, n=n: ("pack", key_of(chunk), n, len(chunks)))))
