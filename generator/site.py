@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import json
 import logging
 import os
 import secrets
@@ -83,6 +84,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.nonce = secrets.token_hex(8)  # in the marker that holds a page's place (never output)
         self.item_count = 0  # items in the last build
         self.failure = None  # what stopped the last build
+        self.held_search = None  # (Material's search index, its entries) while it writes it
         self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
         self.compiled = _Compiled()  # serve: the theme's templates, compiled once
         self.listed: dict[str, list[str]] = {}  # serve: the files of an installed theme's folder
@@ -317,8 +319,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
     def _join_search_index(self, config):
         if self.command != "serve":
             return
-        search = next((p for p in config.plugins.values()
-                       if type(p).__module__.startswith("material.plugins.search")), None)
+        search = _material_search(config)
         index = getattr(search, "search_index", None)
         last = getattr(search, "search_index_prev", None)
         if not (isinstance(getattr(index, "entries", None), list)
@@ -329,16 +330,70 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
                          if str(e.get("location", "")).split("#", 1)[0] in keep] + index.entries
         search.search_index_prev = None
 
+    # Material's search plugin writes its index as one JSON text and then as that text's bytes:
+    # at 10,000 records two copies of some 80 MB at once, on top of all a build holds at its
+    # end, and the peak of a large build. So the plugin has it write an index without entries,
+    # then writes the entries into that very file one at a time: the same bytes (each entry
+    # dumped as Material dumps the whole), never held whole.
+    @event_priority(40)  # after the join (50), before the search plugin writes (0)
+    def _hold_search_entries(self, config):
+        search = _material_search(config)
+        index = getattr(search, "search_index", None)
+        entries = getattr(index, "entries", None)
+        if (not getattr(getattr(search, "config", None), "enabled", False)
+                or getattr(search, "search_index_prev", None) is not None
+                or not isinstance(entries, list) or not entries):
+            return  # no index, an index Material joins to the last one, or nothing to hold
+        self.held_search = (index, entries)
+        index.entries = []
+
+    @event_priority(-50)  # after the search plugin has written its index
+    def _write_search_entries(self, config):
+        if self.held_search is None:
+            return
+        index, entries = self.held_search
+        self.held_search = None
+        index.entries = []
+        head = index.generate_search_index(None)  # Material's own text, without the entries
+        index.entries = entries  # what Material keeps for the next rebuild under serve
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        end = ',"docs":[]}'
+        if head.endswith(end):
+            write_file(path, _entries_json(head[: -len("]}")], entries), sync=False)
+        else:  # a search plugin whose index this plugin does not know: its own text, whole
+            write_file(path, index.generate_search_index(None), sync=False)
+
     def _forget_the_pages(self, config):
         self.finished = {}
         gc.unfreeze()
 
-    on_post_build = CombinedEvent(_join_search_index, _forget_the_pages)
+    on_post_build = CombinedEvent(_join_search_index, _hold_search_entries, _forget_the_pages,
+                                  _write_search_entries)
 
     def on_build_error(self, error):
         self.failure = error  # `parallax build` shows it (MkDocs says only "Aborted")
         self.finished = {}
+        if self.held_search is not None:
+            index, entries = self.held_search
+            index.entries, self.held_search = entries, None
         gc.unfreeze()
+
+
+def _material_search(config):
+    """Material's search plugin, if the site uses it."""
+    return next((p for p in config.plugins.values()
+                 if type(p).__module__.startswith("material.plugins.search")), None)
+
+
+def _entries_json(head: str, entries: list, batch: int = 500):
+    """The search index's text, piece by piece: ``head`` (up to the list of entries), each entry
+    as Material's ``generate_search_index`` dumps it, and the end."""
+    yield head
+    for start in range(0, len(entries), batch):
+        text = ",".join(json.dumps(entry, separators=(",", ":"), default=str)
+                        for entry in entries[start:start + batch])
+        yield ("," if start else "") + text
+    yield "]}"
 
 
 class _ListedOnce(FileSystemLoader):

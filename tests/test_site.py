@@ -122,6 +122,45 @@ def test_two_builds_in_two_processes_are_byte_identical(fixture_site, tmp_path):
 
 
 @pytest.mark.slow
+def test_the_search_index_is_written_entry_by_entry_with_the_bytes_material_writes(
+        fixture_site, tmp_path, monkeypatch):
+    """Material's search plugin makes its index as one text (then its bytes); the plugin has it
+    write an index without entries and writes the entries itself, one by one. The file is the
+    one Material writes alone, byte for byte, and no text of the whole index is ever made."""
+    from types import SimpleNamespace
+
+    from material.plugins.search import plugin as material_search
+    from mkdocs.plugins import CombinedEvent
+
+    from generator.site import ParallaxPlugin
+
+    project = fixture_site.parent
+    dumped: list[int] = []
+
+    def dumps(*args, **kwargs):
+        text = json.dumps(*args, **kwargs)
+        dumped.append(len(text))
+        return text
+
+    with monkeypatch.context() as m:
+        m.setattr(material_search, "json", SimpleNamespace(dumps=dumps))
+        build(project / "mkdocs.yml", project / "content", tmp_path / "streamed")
+    streamed = (tmp_path / "streamed/search/search_index.json").read_bytes()
+    longest, dumped = max(dumped), []
+    with monkeypatch.context() as m:  # the index as Material writes it, whole
+        events = ParallaxPlugin.__dict__["on_post_build"].methods
+        m.setattr(ParallaxPlugin, "on_post_build", CombinedEvent(
+            *(f for f in events if f.__name__ != "_hold_search_entries")))
+        m.setattr(material_search, "json", SimpleNamespace(dumps=dumps))
+        build(project / "mkdocs.yml", project / "content", tmp_path / "whole")
+    whole = (tmp_path / "whole/search/search_index.json").read_bytes()
+    assert streamed == whole == (fixture_site / "search/search_index.json").read_bytes()
+    assert len(json.loads(streamed)["docs"]) > 100
+    assert longest < 1000  # Material dumped only its settings
+    assert max(dumped) == len(whole)  # the whole index, as one text: with the hold taken out
+
+
+@pytest.mark.slow
 def test_build_refuses_content_with_errors(tmp_path):
     from generator.site import BuildFailed
 
