@@ -28,7 +28,6 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*\n", re.S)
 _SPACES_LINE = re.compile(r"(?<=\n) +\n")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
-_HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)", re.M)
 _TOKEN = "parallax-raw-block-{}"
 # Python-Markdown ends a raw block with a blank line, unless it ends the page.
 _PLACED = re.compile(r"<p>parallax-raw-block-(\d+)</p>(\n?)")
@@ -104,9 +103,10 @@ def finish(text: str, setup: Markdown = Markdown()) -> Finished:
     for chunk in _BLANK.split(body):
         m = _TAG.match(chunk)
         if m and md.is_block_level(m.group(1).lower()):
-            if _HEADING.search(chunk):
-                # A heading line right after the block: Python-Markdown would read it as a
-                # heading once the block's element closes. Rare; convert the whole page.
+            if "\n#" in chunk:
+                # A line starting with "#" (Python-Markdown needs no space after it): right
+                # after the block, it would read as a heading once the block's element closes.
+                # Rare; convert the whole page.
                 return _whole(front, body, md)
             parts.append(_TOKEN.format(len(blocks)))
             blocks.append(chunk.rstrip("\n"))
@@ -138,7 +138,8 @@ def _normalized(body: str) -> str:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
     if "\t" in body:
         body = body.expandtabs(4)
-    return _SPACES_LINE.sub("\n", body)
+    # (a line of spaces holds " \n": the pattern is looked for only where one could match)
+    return _SPACES_LINE.sub("\n", body) if " \n" in body else body
 
 
 def _whole(front: str, body: str, md: markdown.Markdown) -> Finished:

@@ -294,6 +294,30 @@ def test_finished_html_is_what_python_markdown_makes_of_the_page(corpus):
         assert done.front.startswith("---\ntitle: "), path
 
 
+def test_finished_html_of_lines_of_spaces_and_headings_after_blocks_is_python_markdowns():
+    """The two cases ``finish`` looks for only where they could be (a line of spaces; a heading
+    line inside a raw block's chunk), and pages without them: the same HTML and contents."""
+    import markdown
+
+    from generator.finish import EXTENSION_CONFIGS, EXTENSIONS, finish, search_parts
+
+    pages = [
+        "---\ntitle: x\n---\n<div>\n<p>a</p>\n</div>\n\n## After { #after }\n\ntext",
+        "<div>\n<p>a</p>\n   \n</div>\n\n## After\n",  # a line of spaces inside a block
+        "<div>\n<p>a</p>\n</div>\n  \n<section>\n<p>b</p>\n</section>\n",  # between blocks
+        "<div>\n<p>a</p>\n</div>\n## Right after the block\n\n<p>b</p>\n",
+        "<div>\n<p>a</p>\n</div>\n#Not a heading\n\n<p>b # c</p>\n",
+        "<div>\n<p>a</p>\n</div>\n######\n\ntext \nwith a trailing space\n",
+        "<p>one</p>\n\t\n<p>two</p>\n \n## Three\n",
+    ]
+    for text in pages:
+        md = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=EXTENSION_CONFIGS)
+        whole = md.convert(text.split("---\n", 2)[-1])
+        done = finish(text)
+        assert _between_blocks(done.html) == _between_blocks(search_parts(whole)[0]), text
+        assert [h.id for h in done.toc] == [t["id"] for t in md.toc_tokens], text
+
+
 def test_finished_html_keeps_heading_anchors_and_the_title(corpus):
     from generator.finish import finish
 
