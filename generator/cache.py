@@ -178,9 +178,8 @@ class Cache:
         kept = read_json(self._entry(digest))
         if (isinstance(kept, dict) and kept.get("format") == FORMAT
                 and kept.get("code") == self.code and "data" in kept):
-            if not self.frugal:
-                return yamlio.Document(display, kept["data"], None, text, compress=False), []
-            return yamlio.Document(display, yamlio.share(kept["data"]), None, text), []
+            data = yamlio.share(kept["data"]) if self.frugal else kept["data"]
+            return yamlio.Document(display, data, None, text, compress=self.frugal), []
         try:
             doc = yamlio.parse(text, display, compress=self.frugal)
         except yamlio.YamlProblem as exc:

@@ -114,7 +114,7 @@ def word_ops(old: str, new: str):
     punctuation): (words kept, words dropped, words added) for each step, in reading order."""
     a, b, _, ops = _matched(old, new)
     for tag, i1, i2, j1, j2 in ops:
-        yield (list(a[i1:i2]), [], []) if tag == "equal" else ([], list(a[i1:i2]), list(b[j1:j2]))
+        yield (a[i1:i2], (), ()) if tag == "equal" else ((), a[i1:i2], b[j1:j2])
 
 
 def word_diff(old: str, new: str) -> tuple[Markup, int, int]:
