@@ -6,6 +6,9 @@ serves as they are, and the problems the checks found. Pages and files are held 
 a large digest's pages would not fit in memory together as text. The dataset is a ``Stream``,
 made one record at a time as it is written.
 
+A build renders a large digest's pages in forked worker processes, one per core (``rendered``):
+each page's text depends only on its inputs, so the pages are the same, in the same order.
+
 Like MkDocs' own build, it gathers and checks everything first and renders only content that
 passes; the MkDocs plugin (``site``) hands the result to MkDocs and knows nothing of records.
 Asked to ``keep`` (``mkdocs serve``), it keeps what it made for the next publication in the
@@ -15,6 +18,7 @@ process, which renders again only the pages whose inputs changed (``inputs``).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import os
 import tempfile
 import zlib
@@ -224,6 +228,15 @@ def publish(digest, problems: list[Problem], settings: Settings,
         raise ValueError("publish: the plan was made with other settings than the build's")
     planned = plan(digest)
     plan.forget()  # the pages hold what they need; the plan's digest may go
+    if not keep and store is not None:
+        for path, made in rendered(planned, settings.markdown):
+            if path.endswith(".md"):
+                out.pages.append(replace(made, packed=made.packed and store.hold(made.packed),
+                                         packed_search=made.packed_search
+                                         and store.hold(made.packed_search)))
+            else:
+                out.files.append((path, store.hold(made)))
+        planned = []
     for path, make in planned:
         inputs = inputs_of(make) if keep else None
         held = last.get(path)
@@ -257,6 +270,61 @@ def publish(digest, problems: list[Problem], settings: Settings,
     out.files += data_files(digest, now.records if now is not None else None, last_records)
     out.copies = record_files(digest)
     return out
+
+
+def made_of(path: str, make, setup: Markdown | None):
+    """A planned page rendered and finished (a ``Page``), or a planned file's text ``pack``ed."""
+    try:
+        text = make()
+    except Exception as exc:  # a bug: say which page it stopped
+        raise RuntimeError(f"while rendering {path}: {type(exc).__name__}: {exc}") from exc
+    return page(path, text, setup) if path.endswith(".md") else pack(text)
+
+
+def rendered(planned: list, setup: Markdown | None, workers: int | None = None):
+    """(path, what ``made_of`` makes) for each planned page, in the plan's order. Rendering is
+    most of a publication's time and each page's text depends only on its inputs, so a large
+    plan is shared among ``workers`` forked processes (by default one per core, at most four;
+    ``PARALLAX_WORKERS=1`` renders in this process), each rendering runs of consecutive pages
+    (a kit's pack page after its items', whose handouts it reuses). Where processes cannot be
+    forked, or the plan is small, the pages are rendered here."""
+    if workers is None:
+        workers = _workers()
+    if workers < 2 or len(planned) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        for path, make in planned:
+            yield path, made_of(path, make, setup)
+        return
+    global _work
+    runs = [(i, min(i + RUN, len(planned))) for i in range(0, len(planned), RUN)]
+    _work = (planned, setup)
+    try:
+        with mp.get_context("fork").Pool(workers, maxtasksperchild=RUNS_PER_WORKER) as pool:
+            for (start, end), made in zip(runs, pool.imap(_render_run, runs)):
+                yield from zip((path for path, _ in planned[start:end]), made)
+    finally:
+        _work = None
+
+
+PARALLEL_FROM = 400  # pages: fewer are rendered in this process
+RUN = 100  # pages a worker renders in one go
+RUNS_PER_WORKER = 8  # then the worker is replaced (what it copied of the digest is let go)
+_work = None  # (planned, setup): what forked workers render, in the parent while they run
+
+
+def _workers() -> int:
+    wanted = os.environ.get("PARALLAX_WORKERS", "")
+    if wanted.strip().isdigit():
+        return max(1, int(wanted))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores, 4)
+
+
+def _render_run(bounds: tuple[int, int]) -> list:
+    planned, setup = _work
+    return [made_of(path, make, setup) for path, make in planned[bounds[0]:bounds[1]]]
 
 
 def data_files(digest, now: dict | None = None,

@@ -22,9 +22,22 @@ from conftest import PARALLAX, fixture_project
 pytestmark = pytest.mark.slow
 
 
-def test_a_failing_renderer_fails_the_build_clearly(tmp_path, monkeypatch):
+def _in_workers(monkeypatch, workers: int = 2) -> None:
+    """Render even a small plan in forked workers, a few pages per run, each worker replaced
+    after two runs: what a large digest's build does, on the fixture."""
+    from generator import publish
+
+    monkeypatch.setenv("PARALLAX_WORKERS", str(workers))
+    monkeypatch.setattr(publish, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(publish, "RUN", 3)
+    monkeypatch.setattr(publish, "RUNS_PER_WORKER", 2)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_renderer_fails_the_build_clearly(tmp_path, monkeypatch, workers):
     from generator import render
 
+    _in_workers(monkeypatch, workers)
     project = tmp_path / "project"
     config = fixture_project(project)
     original = render.plan_site
@@ -46,6 +59,38 @@ def test_a_failing_renderer_fails_the_build_clearly(tmp_path, monkeypatch):
     assert "RuntimeError: the renderer broke on purpose" in message
     assert f"while rendering {broken_path[0]}" in message
     assert not (project / "site").exists()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_pages_rendered_in_forked_workers_are_the_pages_rendered_in_one_process(
+        tmp_path, monkeypatch):
+    from generator import publish
+
+    project = tmp_path / "project"
+    config = fixture_project(project)
+    monkeypatch.setenv("PARALLAX_WORKERS", "1")
+    build(config, project / "content", tmp_path / "here")
+    pids = tmp_path / "pids"
+    original = publish.made_of
+
+    def made_of(path, make, setup):  # in a worker: note which process rendered the page
+        with open(pids, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return original(path, make, setup)
+
+    _in_workers(monkeypatch)
+    monkeypatch.setattr(publish, "made_of", made_of)
+    build(config, project / "content", tmp_path / "forked")
+    # Every page came from a worker, and from more than two (each is replaced after two runs).
+    forked = pids.read_text(encoding="utf-8").split()
+    assert forked and str(os.getpid()) not in forked and len(set(forked)) > 2
+    here, there = _tree(tmp_path / "here"), _tree(tmp_path / "forked")
+    assert here.keys() == there.keys()
+    assert [p for p in here if here[p] != there[p]] == []
 
 
 def _serve_plugin(config_file: Path):
