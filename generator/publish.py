@@ -18,6 +18,7 @@ process, which renders again only the pages whose inputs changed (``inputs``).
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing as mp
 import os
 import tempfile
@@ -137,6 +138,9 @@ class Page:
     markdown: str = ""
     packed_search: bytes | Spilled | None = None  # what search indexes, where the page keeps some out
     titled: bool = False  # the HTML holds its own <h1> (the theme adds one to a page without)
+    # What the site's search made of the page (``publish``'s ``index``), as packed JSON; the
+    # page then holds no ``packed_search``.
+    packed_index: bytes | Spilled | None = None
 
     @property
     def html(self) -> str | None:
@@ -145,6 +149,10 @@ class Page:
     @property
     def search(self) -> str | None:
         return unpack(self.packed_search)
+
+    @property
+    def indexed(self):
+        return None if self.packed_index is None else json.loads(unpack(self.packed_index))
 
     @cached_property  # a page is immutable, and one kept under serve is asked again
     def placeholder(self) -> str:
@@ -166,14 +174,23 @@ class Publication:
     items: int = 0
 
 
-def page(path: str, text: str, setup: Markdown | None = Markdown()) -> Page:
+def page(path: str, text: str, setup: Markdown | None = Markdown(), index=None) -> Page:
     """A generated page's Markdown as a ``Page`` of finished HTML (or, without a Markdown
-    set-up, as Markdown for MkDocs)."""
+    set-up, as Markdown for MkDocs). ``index`` (the site's search: HTML -> data) is given what
+    search indexes of the page, and its result kept with the page."""
     if setup is None:
         return Page(path, "", markdown=text)
     done = finish(text, setup)
+    if index is None:
+        return Page(path, done.front, pack(done.html), done.toc, done.anchors,
+                    packed_search=pack(done.search), titled="<h1" in done.html)
+    indexed = json.dumps(index(done.html if done.search is None else done.search),
+                         ensure_ascii=False, separators=(",", ":"))
     return Page(path, done.front, pack(done.html), done.toc, done.anchors,
-                packed_search=pack(done.search), titled="<h1" in done.html)
+                titled="<h1" in done.html, packed_index=pack(indexed))
+
+
+_PACKED = ("packed", "packed_search", "packed_index")
 
 
 @dataclass
@@ -205,18 +222,19 @@ def gather(content: Path, project_root: Path, cache, memo: dict | None = None, p
 
 
 def publish(digest, problems: list[Problem], settings: Settings,
-            keep: bool = False, spill: bool = False, plan=None) -> Publication:
+            keep: bool = False, spill: bool = False, plan=None, index=None) -> Publication:
     """What to publish for a checked digest: nothing when its problems refuse the build.
     ``keep`` (``mkdocs serve``) keeps what this publication made for the next one in this
     process, which renders again only the pages whose inputs changed. ``spill`` (a build) holds
     the packed pages and files in a temporary file (``Spill``) rather than in memory. ``plan``
-    (``render.Plans`` of these settings) plans the site; by default ``render.plan_site``."""
+    (``render.Plans`` of these settings) plans the site; by default ``render.plan_site``.
+    ``index`` is the site's search, as a function of a page's HTML (``page``)."""
     global _kept
     if has_errors(problems, strict=settings.strict):
         return Publication(problems, refused=True)
     digest = shown(digest, settings.drafts)
     out = Publication(problems, items=len(digest.items))
-    now = Kept(base(digest, settings)) if keep else None
+    now = Kept(base(digest, settings, index is not None)) if keep else None
     last = _kept.pages if keep else {}
     last_records = _kept.records if keep else {}
     same_base = keep and _kept.base == now.base
@@ -228,37 +246,27 @@ def publish(digest, problems: list[Problem], settings: Settings,
         raise ValueError("publish: the plan was made with other settings than the build's")
     planned = plan(digest)
     plan.forget()  # the pages hold what they need; the plan's digest may go
-    if not keep and store is not None:
-        for path, made in rendered(planned, settings.markdown):
+    if not keep:  # every page is rendered: shared among workers
+        for path, made in rendered(planned, settings.markdown, index):
+            made = _held(made, store)
             if path.endswith(".md"):
-                out.pages.append(replace(made, packed=made.packed and store.hold(made.packed),
-                                         packed_search=made.packed_search
-                                         and store.hold(made.packed_search)))
+                out.pages.append(made)
             else:
-                out.files.append((path, store.hold(made)))
+                out.files.append((path, made))
         planned = []
     for path, make in planned:
-        inputs = inputs_of(make) if keep else None
+        inputs = inputs_of(make)
         held = last.get(path)
         if same_base and inputs is not None and held is not None and held[0] == inputs:
             made, digest_of_text = held[2], held[1]
         else:
-            try:
-                text = make()
-            except Exception as exc:  # a bug: say which page it stopped
-                raise RuntimeError(f"while rendering {path}: {type(exc).__name__}: {exc}") \
-                    from exc
-            digest_of_text = _digest(text) if keep else b""
+            text = _text(path, make)
+            # (a page made for a search that parses it where it is made is another page)
+            digest_of_text = _digest(text) + (b"i" if index is not None else b"")
             if held is not None and held[1] == digest_of_text:
                 made = held[2]
-            elif path.endswith(".md"):
-                made = page(path, text, settings.markdown)
             else:
-                made = pack(text)
-            if store is not None:
-                made = (replace(made, packed=made.packed and store.hold(made.packed),
-                                packed_search=made.packed_search and store.hold(made.packed_search))
-                        if isinstance(made, Page) else store.hold(made))
+                made = _held(_made(path, text, settings.markdown, index), store)
         if now is not None:
             now.pages[path] = (inputs, digest_of_text, made)
         if path.endswith(".md"):
@@ -272,16 +280,33 @@ def publish(digest, problems: list[Problem], settings: Settings,
     return out
 
 
-def made_of(path: str, make, setup: Markdown | None):
-    """A planned page rendered and finished (a ``Page``), or a planned file's text ``pack``ed."""
+def _text(path: str, make) -> str:
     try:
-        text = make()
+        return make()
     except Exception as exc:  # a bug: say which page it stopped
         raise RuntimeError(f"while rendering {path}: {type(exc).__name__}: {exc}") from exc
-    return page(path, text, setup) if path.endswith(".md") else pack(text)
 
 
-def rendered(planned: list, setup: Markdown | None, workers: int | None = None):
+def _made(path: str, text: str, setup: Markdown | None, index=None):
+    return page(path, text, setup, index) if path.endswith(".md") else pack(text)
+
+
+def made_of(path: str, make, setup: Markdown | None, index=None):
+    """A planned page rendered and finished (a ``Page``), or a planned file's text ``pack``ed."""
+    return _made(path, _text(path, make), setup, index)
+
+
+def _held(made, store: Spill | None):
+    """``made`` with its packed texts moved to ``store`` (if any)."""
+    if store is None:
+        return made
+    if not isinstance(made, Page):
+        return store.hold(made)
+    return replace(made, **{name: store.hold(value) for name in _PACKED
+                            if (value := getattr(made, name)) is not None})
+
+
+def rendered(planned: list, setup: Markdown | None, index=None, workers: int | None = None):
     """(path, what ``made_of`` makes) for each planned page, in the plan's order. Rendering is
     most of a publication's time and each page's text depends only on its inputs, so a large
     plan is shared among ``workers`` forked processes (by default one per core, at most four;
@@ -292,11 +317,11 @@ def rendered(planned: list, setup: Markdown | None, workers: int | None = None):
         workers = _workers()
     if workers < 2 or len(planned) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
         for path, make in planned:
-            yield path, made_of(path, make, setup)
+            yield path, made_of(path, make, setup, index)
         return
     global _work
     runs = [(i, min(i + RUN, len(planned))) for i in range(0, len(planned), RUN)]
-    _work = (planned, setup)
+    _work = (planned, setup, index)
     try:
         with mp.get_context("fork").Pool(workers, maxtasksperchild=RUNS_PER_WORKER) as pool:
             for (start, end), made in zip(runs, pool.imap(_render_run, runs)):
@@ -308,7 +333,7 @@ def rendered(planned: list, setup: Markdown | None, workers: int | None = None):
 PARALLEL_FROM = 400  # pages: fewer are rendered in this process
 RUN = 100  # pages a worker renders in one go
 RUNS_PER_WORKER = 8  # then the worker is replaced (what it copied of the digest is let go)
-_work = None  # (planned, setup): what forked workers render, in the parent while they run
+_work = None  # (planned, setup, index): what forked workers render, in the parent while they run
 
 
 def _workers() -> int:
@@ -323,8 +348,8 @@ def _workers() -> int:
 
 
 def _render_run(bounds: tuple[int, int]) -> list:
-    planned, setup = _work
-    return [made_of(path, make, setup) for path, make in planned[bounds[0]:bounds[1]]]
+    planned, setup, index = _work
+    return [made_of(path, make, setup, index) for path, make in planned[bounds[0]:bounds[1]]]
 
 
 def data_files(digest, now: dict | None = None,

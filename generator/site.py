@@ -183,9 +183,10 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
             _log(problems, self.config.strict)
         if not serving:  # the problems are reported: their lines, and the text behind them, are done
             digest = digest.without_text()
+        index = search_sections if _known_search(config) is not None else None
         try:
             result = publish(digest, problems, settings, keep=serving, spill=not serving,
-                             plan=plan)
+                             plan=plan, index=index)
         except RuntimeError as exc:  # a page the renderer could not make: say which
             raise PluginError(str(exc)) from exc
         if result.refused:
@@ -277,15 +278,23 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.finished[page.file.src_uri] = replace(done, toc=(), anchors=frozenset())
         return self._marker(done)
 
-    # The search plugin indexes page.content in on_page_context (priority 0): it is given the
-    # page (or, for a page that keeps parts out of search, the page without them, so that it
-    # does not parse what it would skip: most of an item page), and the marker right after.
+    # The search plugin indexes page.content in on_page_context (priority 0). Where the page's
+    # sections were parsed when it was made (``search_sections``, in the build's workers), their
+    # entries are added here, as the search plugin would add them, and it is given nothing to
+    # parse; otherwise it is given the page (or, for a page that keeps parts out of search, the
+    # page without them: most of an item page). The marker is put back right after.
     @event_priority(50)
     def _show_search_its_part(self, context, page, config, nav):
         if self.command == "serve":
             self.built_urls.add(page.url)
         done = self.finished.get(page.file.src_uri)
-        if done is not None:
+        if done is None:
+            return context
+        index = _known_search(config) if done.packed_index is not None else None
+        if index is not None:
+            _add_entries(index, page, done.indexed)
+            page.content = ""
+        else:
             page.content = done.search if done.packed_search is not None else done.html
         return context
 
@@ -383,6 +392,49 @@ def _material_search(config):
     """Material's search plugin, if the site uses it."""
     return next((p for p in config.plugins.values()
                  if type(p).__module__.startswith("material.plugins.search")), None)
+
+
+def _known_search(config):
+    """The index of Material's search plugin, when the plugin is enabled and its index makes an
+    entry of a parsed section (``create_entry_for_section``), as the installed Material's does;
+    else None (the search plugin then parses each page itself)."""
+    search = _material_search(config)
+    if search is None or not getattr(getattr(search, "config", None), "enabled", False):
+        return None
+    index = getattr(search, "search_index", None)
+    if not callable(getattr(index, "create_entry_for_section", None)):
+        return None
+    try:
+        from material.plugins.search.plugin import Element, Parser, Section  # noqa: F401
+    except ImportError:
+        return None
+    return index
+
+
+def search_sections(html: str) -> list:
+    """What Material's search parser makes of a page's HTML, as plain data: for each section it
+    indexes, [its id, its title (None when it has none), its text]. A pure function of the HTML,
+    so the build's workers run it as they make the pages."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [[s.id, "".join(s.title) if s.title else None, "".join(s.text)]
+            for s in parser.data if not s.is_excluded()]
+
+
+def _add_entries(index, page, sections: list) -> None:
+    """The search index's entries for ``page`` from its ``search_sections``: what Material's
+    ``add_entry_from_context`` adds, made by its own ``create_entry_for_section``."""
+    from material.plugins.search.plugin import Element, Section
+
+    if (page.meta.get("search") or {}).get("exclude"):
+        return
+    for section_id, title, text in sections:
+        section = Section(Element("section"))
+        section.id, section.title, section.text = section_id, [] if title is None else [title], [text]
+        index.create_entry_for_section(section, page.toc, page.url, page)
 
 
 def _entries_json(head: str, entries: list, batch: int = 500):

@@ -77,10 +77,10 @@ def test_pages_rendered_in_forked_workers_are_the_pages_rendered_in_one_process(
     pids = tmp_path / "pids"
     original = publish.made_of
 
-    def made_of(path, make, setup):  # in a worker: note which process rendered the page
+    def made_of(path, make, *args):  # in a worker: note which process rendered the page
         with open(pids, "a", encoding="utf-8") as fh:
             fh.write(f"{os.getpid()}\n")
-        return original(path, make, setup)
+        return original(path, make, *args)
 
     _in_workers(monkeypatch)
     monkeypatch.setattr(publish, "made_of", made_of)

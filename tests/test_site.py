@@ -160,6 +160,43 @@ def test_the_search_index_is_written_entry_by_entry_with_the_bytes_material_writ
     assert max(dumped) == len(whole)  # the whole index, as one text: with the hold taken out
 
 
+def test_search_entries_of_sections_parsed_as_the_pages_are_made_are_material_s_own(
+        fixture_site, tmp_path, monkeypatch):
+    """A build parses each page's search part where it makes the page (in its workers) and
+    adds the entries itself; Material's search plugin, left to parse every page, makes the same
+    index. Where the search plugin is not the one the plugin knows, it is left to parse."""
+    from material.plugins.search import plugin as material_search
+
+    from generator import site
+
+    project = fixture_site.parent
+    parsed: list[str] = []
+    feed = material_search.Parser.feed
+
+    def counted(parser, data):
+        parsed.append(data)
+        return feed(parser, data)
+
+    with monkeypatch.context() as m:
+        m.setattr(material_search.Parser, "feed", counted)
+        build(project / "mkdocs.yml", project / "content", tmp_path / "made")
+    made, made_parsed, parsed[:] = [*parsed], [p for p in parsed if p], []
+    with monkeypatch.context() as m:  # a search plugin the plugin does not know: it parses
+        m.setattr(site, "_known_search", lambda config: None)
+        m.setattr(material_search.Parser, "feed", counted)
+        build(project / "mkdocs.yml", project / "content", tmp_path / "material")
+    by_material = (tmp_path / "material/search/search_index.json").read_bytes()
+    assert (tmp_path / "made/search/search_index.json").read_bytes() == by_material
+    assert by_material == (fixture_site / "search/search_index.json").read_bytes()
+    index = json.loads(by_material)["docs"]
+    assert len(index) > 100 and any(e["location"].startswith("items/") for e in index)
+    # In the second build Material parsed every page; in the first, each generated page's part
+    # was parsed once, where the page was made, and Material was given nothing to parse ("").
+    items = [text for text in parsed if 'class="parallax-item"' in text]
+    assert items and [t for t in made_parsed if 'class="parallax-item"' in t] == items
+    assert made.count("") >= len(items)
+
+
 @pytest.mark.slow
 def test_build_refuses_content_with_errors(tmp_path):
     from generator.site import BuildFailed
