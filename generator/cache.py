@@ -38,7 +38,7 @@ import os
 import re
 from pathlib import Path
 
-from . import __version__
+from . import __version__, workers
 from .keptfile import read_json, unlinked, write_json
 from .problems import Problem
 
@@ -69,6 +69,10 @@ DAILY = frozenset({"date"})
 SHARED = ("outlets", "actors", "stakeholders", "terms", "glossary_terms",
           "glossary_phrase_words", "_seeds", "_seed_items")
 _HASH = re.compile(r"[0-9a-f]{64}\Z")
+# Item files without kept data from which they are parsed ahead in workers, and how many a
+# worker parses in one go.
+PARSE_AHEAD_FROM = 200
+PARSE_RUN = 50
 
 
 def _sha(text: str) -> str:
@@ -181,14 +185,58 @@ class Cache:
             data = yamlio.share(kept["data"]) if self.frugal else kept["data"]
             return yamlio.Document(display, data, None, text, compress=self.frugal), []
         try:
-            doc = yamlio.parse(text, display, compress=self.frugal)
+            doc = self._parsed(text, digest, display, self.frugal)
         except yamlio.YamlProblem as exc:
             return None, [exc.problem(display)]
+        return doc, []
+
+    def _parsed(self, text: str, digest: str, display: str, compress: bool):
+        """The text parsed, its data kept."""
+        from . import yamlio
+
+        doc = yamlio.parse(text, display, compress=compress)
         # The quick reader gives only JSON's kinds of data (text keys; text, whole numbers,
         # booleans, null); what the careful reader gives is looked at first.
         if doc.lines is None or _plain(doc.data):
             self._keep(digest, doc.data)
-        return doc, []
+        return doc
+
+    def parse_ahead(self, root: Path) -> None:
+        """Parse the item files whose text has no kept data, in forked workers (``workers``),
+        keeping their data, so that the load that follows reads it back: parsing is most of a
+        cold load, and each file's is its own. A file that cannot be read or parsed is left
+        to the load, which says why."""
+        from . import load as _load
+        from . import textfile, yamlio
+
+        item_dir = root / "items"
+        if self.folder is None or workers.count() < 2 or not item_dir.is_dir():
+            return
+        self._folders = {}
+        todo = []
+        for path in sorted(item_dir.glob("*.yaml"))[:_load.MAX_ITEMS]:
+            try:
+                if not self._inside(path, root):
+                    continue
+                text = textfile.read_text(path, "file", yamlio.MAX_BYTES)
+            except Exception:  # the load reads it again, and says what is wrong  # noqa: BLE001
+                continue
+            if not os.path.exists(self._entry(_sha(text))):
+                todo.append(path)
+        if len(todo) < PARSE_AHEAD_FROM:
+            return
+
+        def parse(files: list) -> int:
+            for path in files:
+                try:  # (read again: the data is kept under the hash of the text it parses)
+                    text = textfile.read_text(path, "file", yamlio.MAX_BYTES)
+                    self._parsed(text, _sha(text), str(path), False)
+                except Exception:  # as above: the load parses it again  # noqa: BLE001
+                    pass
+            return len(files)
+
+        for _ in workers.runs(parse, todo, PARSE_RUN, PARSE_AHEAD_FROM):
+            pass
 
     def _keep(self, digest: str, data) -> None:
         """Write one record's data, whole; quietly nothing where that cannot be done."""
@@ -222,13 +270,17 @@ class Cache:
             except OSError:
                 pass
 
-    def load(self, root: Path, project_root: Path | None = None, memo: dict | None = None):
-        """``load.load_content``, parsing only the item files whose text changed."""
+    def load(self, root: Path, project_root: Path | None = None, memo: dict | None = None,
+             ahead: bool = True):
+        """``load.load_content``, parsing only the item files whose text changed (those first in
+        workers, ``parse_ahead``, unless ``ahead`` is false: the caller has done so)."""
         from . import load as _load
 
         if self.folder is None:
             return _load.load_content(root, project_root, cache=memo)
         self._folders = {}  # a folder may have become a link since the last load
+        if ahead and memo is None:  # (under serve, whose watcher runs in threads, nothing is forked)
+            self.parse_ahead(Path(root))
         collecting = gc.isenabled()
         gc.disable()  # loading makes no cycles, and each collection would walk the growing digest
         try:

@@ -6,8 +6,9 @@ serves as they are, and the problems the checks found. Pages and files are held 
 a large digest's pages would not fit in memory together as text. The dataset is a ``Stream``,
 made one record at a time as it is written.
 
-A build renders a large digest's pages in forked worker processes, one per core (``rendered``):
-each page's text depends only on its inputs, so the pages are the same, in the same order.
+A build renders each page's text here and has it finished (converted, indexed for search,
+compressed) by helper processes forked before the digest was loaded (``rendered``,
+``workers.Helpers``), while it renders the next: the same pages, in the same order.
 
 Like MkDocs' own build, it gathers and checks everything first and renders only content that
 passes; the MkDocs plugin (``site``) hands the result to MkDocs and knows nothing of records.
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import tempfile
 import zlib
@@ -214,21 +214,26 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-def gather(content: Path, project_root: Path, cache, memo: dict | None = None, plan=None):
+def gather(content: Path, project_root: Path, cache, memo: dict | None = None, plan=None,
+           ahead: bool = True):
     """Load and check the content: (digest, problems). ``plan`` plans the site for the checks
-    (``render.Plans``: ``publish`` is then given the same, and uses the plan already made)."""
-    digest, problems = cache.load(content, project_root, memo=memo)
+    (``render.Plans``: ``publish`` is then given the same, and uses the plan already made);
+    ``ahead``: see ``Cache.load``."""
+    digest, problems = cache.load(content, project_root, memo=memo, ahead=ahead)
     return digest, cache.check(digest, problems, plan=plan)
 
 
 def publish(digest, problems: list[Problem], settings: Settings,
-            keep: bool = False, spill: bool = False, plan=None, index=None) -> Publication:
+            keep: bool = False, spill: bool = False, plan=None, index=None,
+            helpers=None) -> Publication:
     """What to publish for a checked digest: nothing when its problems refuse the build.
     ``keep`` (``mkdocs serve``) keeps what this publication made for the next one in this
     process, which renders again only the pages whose inputs changed. ``spill`` (a build) holds
     the packed pages and files in a temporary file (``Spill``) rather than in memory. ``plan``
     (``render.Plans`` of these settings) plans the site; by default ``render.plan_site``.
-    ``index`` is the site's search, as a function of a page's HTML (``page``)."""
+    ``index`` is the site's search, as a function of a page's HTML (``page``); ``helpers``
+    (``workers.Helpers`` of ``finisher(settings.markdown, index)``, made before the digest was
+    loaded) finish the pages that this process renders, but under ``keep``."""
     global _kept
     if has_errors(problems, strict=settings.strict):
         return Publication(problems, refused=True)
@@ -246,8 +251,8 @@ def publish(digest, problems: list[Problem], settings: Settings,
         raise ValueError("publish: the plan was made with other settings than the build's")
     planned = plan(digest)
     plan.forget()  # the pages hold what they need; the plan's digest may go
-    if not keep:  # every page is rendered: shared among workers
-        for path, made in rendered(planned, settings.markdown, index):
+    if not keep:  # every page is rendered (and finished by the helpers, if any)
+        for path, made in rendered(planned, settings.markdown, index, helpers):
             made = _held(made, store)
             if path.endswith(".md"):
                 out.pages.append(made)
@@ -306,50 +311,23 @@ def _held(made, store: Spill | None):
                             if (value := getattr(made, name)) is not None})
 
 
-def rendered(planned: list, setup: Markdown | None, index=None, workers: int | None = None):
-    """(path, what ``made_of`` makes) for each planned page, in the plan's order. Rendering is
-    most of a publication's time and each page's text depends only on its inputs, so a large
-    plan is shared among ``workers`` forked processes (by default one per core, at most four;
-    ``PARALLAX_WORKERS=1`` renders in this process), each rendering runs of consecutive pages
-    (a kit's pack page after its items', whose handouts it reuses). Where processes cannot be
-    forked, or the plan is small, the pages are rendered here."""
-    if workers is None:
-        workers = _workers()
-    if workers < 2 or len(planned) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+def rendered(planned: list, setup: Markdown | None, index=None, helpers=None):
+    """(path, what ``made_of`` makes) for each planned page, in the plan's order. With
+    ``helpers`` (``workers.Helpers`` of ``finisher(setup, index)``), each page's text is
+    rendered here, from the digest, and finished in the helpers while the next is rendered."""
+    if not helpers:
         for path, make in planned:
             yield path, made_of(path, make, setup, index)
         return
-    global _work
-    runs = [(i, min(i + RUN, len(planned))) for i in range(0, len(planned), RUN)]
-    _work = (planned, setup, index)
-    try:
-        with mp.get_context("fork").Pool(workers, maxtasksperchild=RUNS_PER_WORKER) as pool:
-            for (start, end), made in zip(runs, pool.imap(_render_run, runs)):
-                yield from zip((path for path, _ in planned[start:end]), made)
-    finally:
-        _work = None
+    yield from helpers.ordered((path, _text(path, make)) for path, make in planned)
 
 
-PARALLEL_FROM = 400  # pages: fewer are rendered in this process
-RUN = 100  # pages a worker renders in one go
-RUNS_PER_WORKER = 8  # then the worker is replaced (what it copied of the digest is let go)
-_work = None  # (planned, setup, index): what forked workers render, in the parent while they run
-
-
-def _workers() -> int:
-    wanted = os.environ.get("PARALLAX_WORKERS", "")
-    if wanted.strip().isdigit():
-        return max(1, int(wanted))
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return min(cores, 4)
-
-
-def _render_run(bounds: tuple[int, int]) -> list:
-    planned, setup, index = _work
-    return [made_of(path, make, setup, index) for path, make in planned[bounds[0]:bounds[1]]]
+def finisher(setup: Markdown | None, index=None):
+    """The helpers' function: (path, text) -> (path, the page finished, or the file packed)."""
+    def finish_one(page_text: tuple[str, str]):
+        path, text = page_text
+        return path, _made(path, text, setup, index)
+    return finish_one
 
 
 def data_files(digest, now: dict | None = None,

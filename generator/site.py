@@ -21,6 +21,7 @@ serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
 from __future__ import annotations
 
 import contextlib
+from contextlib import nullcontext
 import gc
 import hashlib
 import json
@@ -43,11 +44,12 @@ from mkdocs.structure.toc import get_toc
 
 from .cache import Cache, open_cache
 from .finish import Markdown
-from .publish import Page, Settings, Stream, gather, publish, unpack_bytes
+from .publish import Page, Settings, Stream, finisher, gather, publish, unpack_bytes
 from .render import Plans
 from .sitedir import make_private_dir, sweep, write_file
 from .sitepaths import output_path
 from .view import SiteText
+from .workers import Helpers
 
 log = logging.getLogger("mkdocs.plugins.parallax")
 
@@ -175,18 +177,30 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         # Under serve the check's plan of the site is the publication's too (a build lets the
         # checked digest's text go before it publishes, and so plans again).
         plan = Plans(settings.edit_url, settings.site) if serving else None
+        index = search_sections if _known_search(config) is not None else None
+        # A build's helpers, forked now, before the digest is loaded, finish its pages
+        # (``workers``); under serve, which rebuilds a few pages and whose watcher runs in
+        # threads, this process does it all. The item files new to the check cache are parsed
+        # first, in workers of their own (forked while this process runs no helper threads).
+        if not serving:
+            self.cache.parse_ahead(Path(self.content))
+        with Helpers(finisher(settings.markdown, index)) if not serving else nullcontext() \
+                as helpers:
+            return self._publish(files, config, settings, plan, index, helpers)
+
+    def _publish(self, files: Files, config, settings, plan, index, helpers) -> Files:
+        serving = self.command == "serve"
         digest, problems = gather(self.content, self.project_root, self.cache,
-                                  memo=self.records if serving else None, plan=plan)
+                                  memo=self.records if serving else None, plan=plan, ahead=False)
         if self.show is not None:  # `parallax build` prints problems its own way
             self.show(problems)
         else:
             _log(problems, self.config.strict)
         if not serving:  # the problems are reported: their lines, and the text behind them, are done
             digest = digest.without_text()
-        index = search_sections if _known_search(config) is not None else None
         try:
             result = publish(digest, problems, settings, keep=serving, spill=not serving,
-                             plan=plan, index=index)
+                             plan=plan, index=index, helpers=helpers)
         except RuntimeError as exc:  # a page the renderer could not make: say which
             raise PluginError(str(exc)) from exc
         if result.refused:

@@ -606,3 +606,52 @@ def test_the_command_lines_check_compresses_no_text_and_a_build_holds_it_compres
         assert ([e.doc.text for e in frugal[reading].items]
                 == [e.doc.text for e in digest.items]
                 == [path.read_text(encoding="utf-8") for path in _items(project)])
+
+
+def test_item_files_parsed_ahead_in_workers_give_the_verdict_and_records_of_one_process(
+        bases, tmp_path, monkeypatch):
+    """A cold load parses the item files without kept data in forked workers first, keeping
+    their data, then loads as a warm one. On hostile edits (broken YAML, hostile values, a file
+    that is not text), the verdict and the records are those of the plain load, and every file
+    the workers could parse was parsed there, once."""
+    from generator import cache as cache_module
+    from generator import workers as shared
+
+    project = tmp_path / "project"
+    shutil.copytree(bases["synthetic"], project)
+    for n, value in enumerate(HOSTILE[:12]):
+        edit(project, "set", 7 * n + 1, value)
+    edit(project, "break", 5, None)
+    (project / "content/items/not-text.yaml").write_bytes(b"\xff\xfe\x00binary")
+    pids = tmp_path / "pids"
+    original = cache_module.Cache._parsed
+
+    def parsed(self, text, digest, display, compress):
+        with open(pids, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {display}\n")
+        return original(self, text, digest, display, compress)
+
+    monkeypatch.setenv("PARALLAX_WORKERS", "2")
+    monkeypatch.setattr(cache_module, "PARSE_AHEAD_FROM", 0)
+    monkeypatch.setattr(cache_module, "PARSE_RUN", 2)
+    monkeypatch.setattr(shared, "RUNS_PER_WORKER", 2)
+    monkeypatch.setattr(cache_module.Cache, "_parsed", parsed)
+    expected = plain(project)
+    assert any(p.severity == "error" for p in expected[0])  # the broken files are reported
+    assert cached(project) == expected
+    lines = [line.split(" ", 1) for line in pids.read_text(encoding="utf-8").splitlines()]
+    ahead = [name for pid, name in lines if pid != str(os.getpid())]
+    here = [name for pid, name in lines if pid == str(os.getpid())]
+    assert len({pid for pid, _ in lines} - {str(os.getpid())}) > 1  # in more than one worker
+    items = [p for p in _items(project) if _load(p) is not None]
+    assert sorted(ahead) == sorted(str(p) for p in items)  # each parsable file, once
+    # Here, only what the workers could not keep: the files that do not parse.
+    assert not any(Path(name).name in {p.name for p in items} for name in here)
+    pids.unlink()
+    # Warm: a record that loads is read back; the data of one that does not validate is not
+    # kept (as without workers), so only those files are parsed again.
+    assert cached(project) == expected
+    again = {Path(line.split(" ", 1)[1]).stem
+             for line in pids.read_text(encoding="utf-8").splitlines()}
+    loaded = {record.id for record in expected[1]}
+    assert loaded and again and not again & loaded

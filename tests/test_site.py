@@ -172,6 +172,7 @@ def test_search_entries_of_sections_parsed_as_the_pages_are_made_are_material_s_
     project = fixture_site.parent
     parsed: list[str] = []
     feed = material_search.Parser.feed
+    monkeypatch.setenv("PARALLAX_WORKERS", "1")  # every parse in this process, to be counted
 
     def counted(parser, data):
         parsed.append(data)
