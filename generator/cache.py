@@ -212,16 +212,21 @@ class Cache:
         item_dir = root / "items"
         if self.folder is None or workers.count() < 2 or not item_dir.is_dir():
             return
+        paths = sorted(item_dir.glob("*.yaml"))[:_load.MAX_ITEMS]
+        kept = self._kept_count()
+        if kept > len(paths) - PARSE_AHEAD_FROM:
+            return  # most are kept (a few edits since): not worth reading every file twice
         self._folders = {}
         todo = []
-        for path in sorted(item_dir.glob("*.yaml"))[:_load.MAX_ITEMS]:
+        for path in paths:
             try:
                 if not self._inside(path, root):
                     continue
-                text = textfile.read_text(path, "file", yamlio.MAX_BYTES)
+                if kept:  # (else none is kept for this version: every file is parsed)
+                    text = textfile.read_text(path, "file", yamlio.MAX_BYTES)
             except Exception:  # the load reads it again, and says what is wrong  # noqa: BLE001
                 continue
-            if not os.path.exists(self._entry(_sha(text))):
+            if not kept or not os.path.exists(self._entry(_sha(text))):
                 todo.append(path)
         if len(todo) < PARSE_AHEAD_FROM:
             return
@@ -237,6 +242,22 @@ class Cache:
 
         for _ in workers.runs(parse, todo, PARSE_RUN, PARSE_AHEAD_FROM):
             pass
+
+    def _kept_count(self) -> int:
+        """How many records' data the cache holds (whatever their texts), or 0 when one of
+        them was kept by another version of the generator (all were, then, but a few)."""
+        count, sample = 0, None
+        try:
+            with os.scandir(self.folder / "records") as subs:
+                for sub in subs:
+                    if sub.is_dir(follow_symlinks=False):
+                        names = [n for n in os.listdir(sub.path) if n.endswith(".json")]
+                        count += len(names)
+                        sample = sample or (names and os.path.join(sub.path, names[0]))
+        except OSError:
+            return 0
+        kept = read_json(Path(sample)) if sample else None
+        return count if isinstance(kept, dict) and kept.get("code") == self.code else 0
 
     def _keep(self, digest: str, data) -> None:
         """Write one record's data, whole; quietly nothing where that cannot be done."""

@@ -9,8 +9,10 @@ written into ``content/``. A generated page reaches MkDocs as its front matter a
 placeholder; the plugin sets the page's table of contents when MkDocs converts it, holds a
 marker in place of its HTML until MkDocs has put the theme around it, and writes the HTML in
 then, so that MkDocs' Markdown runs only on the hand-written pages of ``docs/`` and MkDocs never
-holds every page's HTML at once; it shows the search plugin only the part of a page that search
-indexes.
+holds every page's HTML at once; it adds a generated page's search entries from the sections
+parsed where the page was made (or shows the search plugin only the part of the page that
+search indexes). A build's pages are finished by helper processes forked before the content is
+loaded (``workers.Helpers``).
 
 Under ``mkdocs serve`` records are parsed again only when their file changed, only the pages
 whose inputs changed are rendered again (``inputs``), the pages are kept in the plugin's folder

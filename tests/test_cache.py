@@ -655,3 +655,54 @@ def test_item_files_parsed_ahead_in_workers_give_the_verdict_and_records_of_one_
              for line in pids.read_text(encoding="utf-8").splitlines()}
     loaded = {record.id for record in expected[1]}
     assert loaded and again and not again & loaded
+
+
+def test_files_are_parsed_ahead_when_many_have_no_data_kept_by_this_version(
+        bases, tmp_path, monkeypatch):
+    """Parsing ahead reads every item file once more: it is done when the cache holds the data
+    of few of them (or data kept by another version of the generator), not after a few edits."""
+    from generator import cache as cache_module
+
+    project = tmp_path / "project"
+    shutil.copytree(bases["synthetic"], project)
+    where = tmp_path / "where"
+    original = cache_module.Cache._parsed
+
+    def parsed(self, text, digest, display, compress):
+        with open(where, "a", encoding="utf-8") as fh:
+            fh.write(f"{'here' if os.getpid() == me else 'ahead'} {Path(display).name}\n")
+        return original(self, text, digest, display, compress)
+
+    reads: list[Path] = []
+
+    def run() -> list[str]:
+        expected = plain(project)
+        where.unlink(missing_ok=True)
+        reads.clear()
+        assert cached(project) == expected
+        return sorted(where.read_text(encoding="utf-8").splitlines()) if where.exists() else []
+
+    me = os.getpid()
+    monkeypatch.setenv("PARALLAX_WORKERS", "2")
+    monkeypatch.setattr(cache_module, "PARSE_AHEAD_FROM", 3)
+    monkeypatch.setattr(cache_module, "PARSE_RUN", 2)
+    monkeypatch.setattr(cache_module.Cache, "_parsed", parsed)
+    names = [p.name for p in _items(project)]
+    assert run() == sorted(f"ahead {n}" for n in names)  # cold: all ahead
+    record = _items(project)[3]
+    text = record.read_text(encoding="utf-8")
+    assert "neutral_title: " in text
+    record.write_text(text.replace("neutral_title: ", "neutral_title: 'Edited' #", 1),
+                      encoding="utf-8")
+    from generator import textfile
+
+    read_text = textfile.read_text
+    monkeypatch.setattr(textfile, "read_text",
+                        lambda path, *a: reads.append(path) or read_text(path, *a))
+    changed = run()
+    assert len(changed) == 1 and changed[0].startswith("here ")  # one edit: here
+    # ... and no file was read twice to find it (the cache holds most records' data)
+    assert sorted(p.name for p in reads if p.parent.name == "items") == names
+    assert run() == []  # unchanged
+    monkeypatch.setattr(cache_module, "code_key", lambda: "another version")
+    assert run() == sorted(f"ahead {n}" for n in names)  # kept by another version: all ahead
