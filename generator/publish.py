@@ -253,36 +253,34 @@ def publish(digest, problems: list[Problem], settings: Settings,
     plan.forget()  # the pages hold what they need; the plan's digest may go
     if not keep:  # every page is rendered (and finished by the helpers, if any)
         for path, made in rendered(planned, settings.markdown, index, helpers):
-            made = _held(made, store)
-            if path.endswith(".md"):
-                out.pages.append(made)
+            _add(out, path, _held(made, store))
+    else:  # what the last publication made of the same inputs, or of the same text, is reused
+        for path, make in planned:
+            inputs = inputs_of(make)
+            held = last.get(path)
+            if same_base and inputs is not None and held is not None and held[0] == inputs:
+                made, digest_of_text = held[2], held[1]
             else:
-                out.files.append((path, made))
-        planned = []
-    for path, make in planned:
-        inputs = inputs_of(make)
-        held = last.get(path)
-        if same_base and inputs is not None and held is not None and held[0] == inputs:
-            made, digest_of_text = held[2], held[1]
-        else:
-            text = _text(path, make)
-            # (a page made for a search that parses it where it is made is another page)
-            digest_of_text = _digest(text) + (b"i" if index is not None else b"")
-            if held is not None and held[1] == digest_of_text:
-                made = held[2]
-            else:
-                made = _held(_made(path, text, settings.markdown, index), store)
-        if now is not None:
+                text = _text(path, make)
+                # (a page made for a search that parses it where it is made is another page)
+                digest_of_text = _digest(text) + (b"i" if index is not None else b"")
+                if held is not None and held[1] == digest_of_text:
+                    made = held[2]
+                else:
+                    made = _held(_made(path, text, settings.markdown, index), store)
             now.pages[path] = (inputs, digest_of_text, made)
-        if path.endswith(".md"):
-            out.pages.append(made)
-        else:
-            out.files.append((path, made))
-    if now is not None:
+            _add(out, path, made)
         _kept = now
     out.files += data_files(digest, now.records if now is not None else None, last_records)
     out.copies = record_files(digest)
     return out
+
+
+def _add(out: Publication, path: str, made) -> None:
+    if path.endswith(".md"):
+        out.pages.append(made)
+    else:
+        out.files.append((path, made))
 
 
 def _text(path: str, make) -> str:

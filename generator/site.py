@@ -23,7 +23,6 @@ serve --dirty`` (``make serve``) rebuilds only the pages an edit touched.
 from __future__ import annotations
 
 import contextlib
-from contextlib import nullcontext
 import gc
 import hashlib
 import json
@@ -186,8 +185,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         # first, in workers of their own (forked while this process runs no helper threads).
         if not serving:
             self.cache.parse_ahead(Path(self.content))
-        with Helpers(finisher(settings.markdown, index)) if not serving else nullcontext() \
-                as helpers:
+        with Helpers(finisher(settings.markdown, index)) if not serving \
+                else contextlib.nullcontext() as helpers:
             return self._publish(files, config, settings, plan, index, helpers)
 
     def _publish(self, files: Files, config, settings, plan, index, helpers) -> Files:
@@ -295,7 +294,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         return self._marker(done)
 
     # The search plugin indexes page.content in on_page_context (priority 0). Where the page's
-    # sections were parsed when it was made (``search_sections``, in the build's workers), their
+    # sections were parsed when it was made (``search_sections``, in a build's helpers), their
     # entries are added here, as the search plugin would add them, and it is given nothing to
     # parse; otherwise it is given the page (or, for a page that keeps parts out of search, the
     # page without them: most of an item page). The marker is put back right after.
@@ -430,7 +429,7 @@ def _known_search(config):
 def search_sections(html: str) -> list:
     """What Material's search parser makes of a page's HTML, as plain data: for each section it
     indexes, [its id, its title (None when it has none), its text]. A pure function of the HTML,
-    so the build's workers run it as they make the pages."""
+    so a build's helpers run it as they finish the pages."""
     from material.plugins.search.plugin import Parser
 
     parser = Parser()
