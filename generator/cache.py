@@ -38,7 +38,7 @@ import os
 import re
 from pathlib import Path
 
-from . import __version__, workers
+from . import __version__
 from .keptfile import read_json, unlinked, write_json
 from .problems import Problem
 
@@ -207,7 +207,7 @@ class Cache:
         cold load, and each file's is its own. A file that cannot be read or parsed is left
         to the load, which says why."""
         from . import load as _load
-        from . import textfile, yamlio
+        from . import textfile, workers, yamlio
 
         item_dir = root / "items"
         if self.folder is None or workers.count() < 2 or not item_dir.is_dir():

@@ -17,7 +17,6 @@ results travel, pickled.
 from __future__ import annotations
 
 import collections
-import multiprocessing as mp
 import os
 
 MAX_WORKERS = 4
@@ -53,14 +52,24 @@ def runs(function, elements: list, run: int, at_least: int):
     global _task
     _task = (function, elements)
     try:
-        with mp.get_context("fork").Pool(workers, maxtasksperchild=RUNS_PER_WORKER) as pool:
+        with _forking(workers, maxtasksperchild=RUNS_PER_WORKER) as pool:
             yield from pool.imap(_run, bounds)
     finally:
         _task = None
 
 
 def can_fork() -> bool:
-    return "fork" in mp.get_all_start_methods()
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _forking(processes: int, **options):
+    """A pool of ``processes`` forked now. (``multiprocessing`` is imported here: a warm
+    ``parallax check`` never forks, and imports as little as it can.)"""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(processes, **options)
 
 
 class Helpers:
@@ -77,7 +86,7 @@ class Helpers:
         if n >= 1 and can_fork():
             _helped = function
             try:
-                self.pool = mp.get_context("fork").Pool(n)
+                self.pool = _forking(n)
             finally:
                 _helped = None
 
