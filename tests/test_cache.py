@@ -608,6 +608,20 @@ def test_the_command_lines_check_compresses_no_text_and_a_build_holds_it_compres
                 == [path.read_text(encoding="utf-8") for path in _items(project)])
 
 
+def _note_parses(monkeypatch, log: Path) -> None:
+    """Each item file parsed, in whichever process, noted in ``log`` as "<pid> <file>"."""
+    from generator import cache as cache_module
+
+    original = cache_module.Cache._parsed
+
+    def parsed(self, text, digest, display, compress):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {display}\n")
+        return original(self, text, digest, display, compress)
+
+    monkeypatch.setattr(cache_module.Cache, "_parsed", parsed)
+
+
 def test_item_files_parsed_ahead_in_workers_give_the_verdict_and_records_of_one_process(
         bases, tmp_path, monkeypatch):
     """A cold load parses the item files without kept data in forked workers first, keeping
@@ -624,18 +638,11 @@ def test_item_files_parsed_ahead_in_workers_give_the_verdict_and_records_of_one_
     edit(project, "break", 5, None)
     (project / "content/items/not-text.yaml").write_bytes(b"\xff\xfe\x00binary")
     pids = tmp_path / "pids"
-    original = cache_module.Cache._parsed
-
-    def parsed(self, text, digest, display, compress):
-        with open(pids, "a", encoding="utf-8") as fh:
-            fh.write(f"{os.getpid()} {display}\n")
-        return original(self, text, digest, display, compress)
-
     monkeypatch.setenv("PARALLAX_WORKERS", "2")
     monkeypatch.setattr(cache_module, "PARSE_AHEAD_FROM", 0)
     monkeypatch.setattr(cache_module, "PARSE_RUN", 2)
     monkeypatch.setattr(shared, "RUNS_PER_WORKER", 2)
-    monkeypatch.setattr(cache_module.Cache, "_parsed", parsed)
+    _note_parses(monkeypatch, pids)
     expected = plain(project)
     assert any(p.severity == "error" for p in expected[0])  # the broken files are reported
     assert cached(project) == expected
@@ -666,13 +673,6 @@ def test_files_are_parsed_ahead_when_many_have_no_data_kept_by_this_version(
     project = tmp_path / "project"
     shutil.copytree(bases["synthetic"], project)
     where = tmp_path / "where"
-    original = cache_module.Cache._parsed
-
-    def parsed(self, text, digest, display, compress):
-        with open(where, "a", encoding="utf-8") as fh:
-            fh.write(f"{'here' if os.getpid() == me else 'ahead'} {Path(display).name}\n")
-        return original(self, text, digest, display, compress)
-
     reads: list[Path] = []
 
     def run() -> list[str]:
@@ -680,13 +680,14 @@ def test_files_are_parsed_ahead_when_many_have_no_data_kept_by_this_version(
         where.unlink(missing_ok=True)
         reads.clear()
         assert cached(project) == expected
-        return sorted(where.read_text(encoding="utf-8").splitlines()) if where.exists() else []
+        lines = where.read_text(encoding="utf-8").splitlines() if where.exists() else []
+        return sorted(f"{'here' if pid == str(os.getpid()) else 'ahead'} {Path(name).name}"
+                      for pid, name in (line.split(" ", 1) for line in lines))
 
-    me = os.getpid()
     monkeypatch.setenv("PARALLAX_WORKERS", "2")
     monkeypatch.setattr(cache_module, "PARSE_AHEAD_FROM", 3)
     monkeypatch.setattr(cache_module, "PARSE_RUN", 2)
-    monkeypatch.setattr(cache_module.Cache, "_parsed", parsed)
+    _note_parses(monkeypatch, where)
     names = [p.name for p in _items(project)]
     assert run() == sorted(f"ahead {n}" for n in names)  # cold: all ahead
     record = _items(project)[3]
