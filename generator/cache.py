@@ -218,16 +218,14 @@ class Cache:
             return  # most are kept (a few edits since): not worth reading every file twice
         self._folders = {}
         todo = []
-        for path in paths:
+        for path in paths:  # (with none kept for this version, every file is parsed)
             try:
-                if not self._inside(path, root):
+                if not self._inside(path, root) or kept and os.path.exists(self._entry(
+                        _sha(textfile.read_text(path, "file", yamlio.MAX_BYTES)))):
                     continue
-                if kept:  # (else none is kept for this version: every file is parsed)
-                    text = textfile.read_text(path, "file", yamlio.MAX_BYTES)
             except Exception:  # the load reads it again, and says what is wrong  # noqa: BLE001
                 continue
-            if not kept or not os.path.exists(self._entry(_sha(text))):
-                todo.append(path)
+            todo.append(path)
         if len(todo) < PARSE_AHEAD_FROM:
             return
 

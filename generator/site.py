@@ -88,6 +88,7 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         self.item_count = 0  # items in the last build
         self.failure = None  # what stopped the last build
         self.held_search = None  # (Material's search index, its entries) while it writes it
+        self.search_index = None  # Material's, when this build makes its entries (_known_search)
         self.cache: Cache | None = None  # the check cache (.parallax-cache/), kept across rebuilds
         self.compiled = _Compiled()  # serve: the theme's templates, compiled once
         self.listed: dict[str, list[str]] = {}  # serve: the files of an installed theme's folder
@@ -178,7 +179,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         # Under serve the check's plan of the site is the publication's too (a build lets the
         # checked digest's text go before it publishes, and so plans again).
         plan = Plans(settings.edit_url, settings.site) if serving else None
-        index = search_sections if _known_search(config) is not None else None
+        self.search_index = _known_search(config)
+        index = search_sections if self.search_index is not None else None
         # A build's helpers, forked now, before the digest is loaded, finish its pages
         # (``workers``); under serve, which rebuilds a few pages and whose watcher runs in
         # threads, this process does it all. The item files new to the check cache are parsed
@@ -305,9 +307,8 @@ class ParallaxPlugin(BasePlugin[ParallaxConfig]):
         done = self.finished.get(page.file.src_uri)
         if done is None:
             return context
-        index = _known_search(config) if done.packed_index is not None else None
-        if index is not None:
-            _add_entries(index, page, done.indexed)
+        if done.packed_index is not None and self.search_index is not None:
+            _add_entries(self.search_index, page, done.indexed)
             page.content = ""
         else:
             page.content = done.search if done.packed_search is not None else done.html
